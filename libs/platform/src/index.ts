@@ -1,1 +1,2 @@
 export * from './database-server.js';
+export * from './config.js';

@@ -1,0 +1,28 @@
+const TICK = Symbol('tick');
+const nextTick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
+
+/**
+ * Groups what an async iterator already holds into batches of up to `max`, without waiting for
+ * more: a busy stream is applied many events per transaction, an idle one event by event with
+ * no added latency.
+ */
+export async function* inBatches<T>(source: AsyncIterator<T>, max: number): AsyncGenerator<T[]> {
+  let pending = source.next();
+  for (;;) {
+    const first = await pending;
+    if (first.done) return;
+    const batch = [first.value];
+    pending = source.next();
+    while (batch.length < max) {
+      const next = await Promise.race([pending, nextTick()]);
+      if (next === TICK) break;
+      if (next.done) {
+        yield batch;
+        return;
+      }
+      batch.push(next.value);
+      pending = source.next();
+    }
+    yield batch;
+  }
+}

@@ -1,0 +1,182 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventStore, Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
+import { inBatches } from './batches.js';
+import { readCheckpoint, samePosition, writeCheckpoint } from './checkpoints.js';
+import { eventFilterOf, type Projection, type ProjectionState, type ProjectionStatus } from './projection.js';
+
+export interface RunnerOptions {
+  batchSize?: number;
+  /** How often a standby instance retries the cluster-wide lock, and the back-off after a failure. */
+  retryMs?: number;
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+/** Thrown inside a batch when the checkpoint moved under us (a rebuild, or a second runner). */
+class CheckpointMoved extends Error {}
+
+/**
+ * Runs one projection from the durable subscription: once per cluster (PostgreSQL advisory lock),
+ * rows and checkpoint in one transaction, restart from the stored checkpoint after any failure.
+ */
+export class ProjectionRunner {
+  private state: ProjectionState = 'stopped';
+  private position: Position | null = null;
+  private eventsApplied = 0;
+  private lastEventAt: number | null = null;
+  private lastError?: string;
+  private subscription?: Subscription;
+  private lockHolder?: QueryRunner;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private readonly batchSize: number;
+  private readonly retryMs: number;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+  private caughtUpWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly projection: Projection,
+    private readonly store: EventStore,
+    private readonly db: DataSource,
+    options: RunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.retryMs = options.retryMs ?? 1000;
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.state = 'standby';
+    this.loop = this.runUntilStopped();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.unsubscribe();
+    await this.loop;
+    this.loop = undefined;
+    await this.releaseLock();
+    this.state = 'stopped';
+  }
+
+  status(): ProjectionStatus {
+    const lagMs = this.state === 'live' || this.lastEventAt === null ? 0 : Math.max(0, this.clock() - this.lastEventAt);
+    return {
+      name: this.projection.name,
+      state: this.state,
+      position: this.position && { commit: this.position.commit.toString(), prepare: this.position.prepare.toString() },
+      eventsApplied: this.eventsApplied,
+      lagMs,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Resolves once the projection has applied everything that existed when it (re)subscribed. */
+  waitUntilLive(): Promise<void> {
+    if (this.state === 'live') return Promise.resolve();
+    return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
+  }
+
+  private async runUntilStopped(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (!(await this.acquireLock())) {
+          await this.pause();
+          continue;
+        }
+        await this.consume();
+      } catch (error) {
+        if (this.stopping) break;
+        if (!(error instanceof CheckpointMoved)) {
+          this.state = 'failing';
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.log(`projection ${this.projection.name} failed, restarting from its checkpoint: ${this.lastError}`);
+          await this.pause();
+        }
+      } finally {
+        await this.subscription?.unsubscribe().catch(() => undefined);
+        this.subscription = undefined;
+      }
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const checkpoint = await readCheckpoint(this.db.manager, this.projection.name);
+    this.position = checkpoint.position;
+    this.eventsApplied = checkpoint.eventsApplied;
+    this.state = 'catching_up';
+    this.subscription = this.store.subscribeToAll({
+      fromPosition: checkpoint.position ?? 'start',
+      filter: eventFilterOf(this.projection),
+    });
+    for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), this.batchSize)) {
+      if (this.stopping) return;
+      await this.applyBatch(batch, checkpoint.generation);
+    }
+  }
+
+  private async applyBatch(batch: SubscriptionMessage[], generation: number): Promise<void> {
+    const events = batch.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
+    if (events.length) await this.applyEvents(events, generation);
+    if (batch.some((m) => m.kind === 'caughtUp')) this.markLive();
+  }
+
+  private async applyEvents(events: RecordedEvent[], generation: number): Promise<void> {
+    const last = events[events.length - 1];
+    await this.db.transaction(async (tx) => {
+      // The row lock serialises us with a rebuild or a stray second runner; if either moved the
+      // checkpoint, our subscription is stale and we restart from what is stored.
+      const stored = await readCheckpoint(tx, this.projection.name, true);
+      if (stored.generation !== generation || !samePosition(stored.position, this.position)) throw new CheckpointMoved();
+      for (const event of events) await this.projection.apply(event, tx);
+      await writeCheckpoint(tx, this.projection.name, last.position, events.length);
+    });
+    this.position = last.position;
+    this.eventsApplied += events.length;
+    this.lastEventAt = last.createdAt.getTime();
+    this.lastError = undefined;
+    if (this.state === 'failing') this.state = 'catching_up';
+  }
+
+  private markLive(): void {
+    this.state = 'live';
+    const waiters = this.caughtUpWaiters;
+    this.caughtUpWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async acquireLock(): Promise<boolean> {
+    if (this.lockHolder && !this.lockHolder.isReleased) return true;
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    const [row] = await runner.query(
+      `select pg_try_advisory_lock(hashtextextended('projection:' || $1, 0)) as locked`,
+      [this.projection.name],
+    );
+    if (row.locked) {
+      this.lockHolder = runner;
+      return true;
+    }
+    await runner.release();
+    this.state = 'standby';
+    return false;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const holder = this.lockHolder;
+    this.lockHolder = undefined;
+    if (!holder || holder.isReleased) return;
+    await holder
+      .query(`select pg_advisory_unlock(hashtextextended('projection:' || $1, 0))`, [this.projection.name])
+      .catch(() => undefined);
+    await holder.release();
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, this.retryMs).unref());
+  }
+}

@@ -1,0 +1,32 @@
+import type { EntityManager } from 'typeorm';
+import type { EventFilter, RecordedEvent } from '../types.js';
+
+/**
+ * A read model fed by the durable subscription. `apply` runs inside the transaction that also
+ * moves the projection's checkpoint, so each event has exactly-once effect on the rows.
+ * Sagas use the same shape: their `apply` issues commands with deterministic ids, so a
+ * redelivered event (crash between the commands and the checkpoint) issues nothing twice.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Event types to receive, or 'all' for every event (auditing projections). */
+  readonly handles: readonly string[] | 'all';
+  /** Tables the projection owns; a rebuild empties them before replaying from the start. */
+  readonly tables: readonly string[];
+  apply(event: RecordedEvent, tx: EntityManager): Promise<void>;
+}
+
+export type ProjectionState = 'standby' | 'catching_up' | 'live' | 'failing' | 'stopped';
+
+export interface ProjectionStatus {
+  name: string;
+  state: ProjectionState;
+  position: { commit: string; prepare: string } | null;
+  eventsApplied: number;
+  /** Time between the last applied event's append and now, while catching up; 0 when live. */
+  lagMs: number;
+  lastError?: string;
+}
+
+export const eventFilterOf = (projection: Projection): EventFilter | undefined =>
+  projection.handles === 'all' ? undefined : { eventTypes: [...projection.handles] };
