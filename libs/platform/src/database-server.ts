@@ -63,6 +63,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   const port = options.port ?? (await freePort());
   const password = 'embedded';
   const log = options.log ?? (() => undefined);
+  const orphan = await reattachOrphan(databaseDir, password);
+  if (orphan) return orphan;
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -81,6 +83,30 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   await server.start();
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   return { url, embedded: true, stop: () => server.stop() };
+}
+
+/**
+ * After a SIGKILL the postmaster we spawned outlives us and keeps the data folder locked; a new
+ * start then reuses it instead of failing, and stopping it sends the fast-shutdown signal.
+ */
+async function reattachOrphan(databaseDir: string, password: string): Promise<DatabaseServer | null> {
+  const fs = await import('node:fs');
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  if (!(await portAnswers('127.0.0.1', port))) return null;
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  return { url, embedded: true, stop: async () => void process.kill(pid, 'SIGINT') };
 }
 
 /**

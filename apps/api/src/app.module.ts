@@ -1,0 +1,59 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { EventStore, Projection } from '#eventstore';
+import { APP_CONFIG, EVENT_STORE, PROJECTIONS, ProjectionsService, redisProvider, RunRole, type AppConfig } from '#libs/platform';
+import { readModelEntities, runnableProjections } from '#projections/registry';
+import { HealthController } from './health/health.controller.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { validationPipe } from './http/validation.js';
+
+export interface AppRuntime {
+  config: AppConfig;
+  databaseUrl: string;
+  eventStore: EventStore;
+  /** Projections and sagas this process runs; the api-only role runs none. */
+  projections?: Projection[];
+}
+
+@Module({})
+export class AppModule {
+  static register(runtime: AppRuntime): DynamicModule {
+    const runsWorker = runtime.config.ROLE !== RunRole.Api;
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: runtime.config },
+      { provide: EVENT_STORE, useValue: runtime.eventStore },
+      { provide: PROJECTIONS, useValue: runsWorker ? runtime.projections ?? runnableProjections : [] },
+      { provide: APP_PIPE, useValue: validationPipe },
+      { provide: APP_FILTER, useClass: ProblemFilter },
+      redisProvider,
+      ProjectionsService,
+    ];
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: runtime.databaseUrl,
+          entities: readModelEntities,
+          extra: { max: 20 },
+          logging: false,
+        }),
+        TerminusModule.forRoot({ logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.config.LOG_LEVEL,
+            // Request lines cost throughput at thousands of requests per second; errors are still logged.
+            autoLogging: false,
+            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers,
+      exports: [ProjectionsService],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { createEventStore, type Projection } from '#eventstore';
+import { prepareDatabase, type AppConfig } from '#libs/platform';
+import { AppModule } from './app.module.js';
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted; bigger ones get 413 before any parsing. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Database (embedded when nothing else is configured), migrations, event store, then HTTP. */
+export async function startApp(config: AppConfig, options: { projections?: Projection[] } = {}): Promise<RunningApp> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const db = await prepareDatabase(config, config.LOG_LEVEL === 'debug' ? say : () => undefined);
+  if (db.server.embedded) say(`embedded PostgreSQL running (data in ${config.DATA_DIR})`);
+  const eventStore = createEventStore({ databaseUrl: db.url, eventStoreUrl: config.EVENTSTORE_URL });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register({ config, databaseUrl: db.url, eventStore, projections: options.projections }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  let closed = false;
+  return {
+    app,
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await eventStore.close();
+      await db.server.stop();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './tokens.js';
+export * from './projections.service.js';
+export * from './redis.provider.js';

@@ -1,0 +1,4 @@
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const REDIS = Symbol('REDIS');
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const PROJECTIONS = Symbol('PROJECTIONS');

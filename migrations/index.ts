@@ -1,0 +1,4 @@
+import { ProjectionCheckpoints1732406400100 } from './1732406400100-projection-checkpoints.js';
+import { StreamCatalogue1732406400200 } from './1732406400200-stream-catalogue.js';
+
+export const migrations = [ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200];

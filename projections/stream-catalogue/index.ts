@@ -1,0 +1,2 @@
+export * from './stream-catalogue.entity.js';
+export * from './stream-catalogue.projection.js';
