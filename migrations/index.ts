@@ -1,4 +1,5 @@
 import { ProjectionCheckpoints1732406400100 } from './1732406400100-projection-checkpoints.js';
 import { StreamCatalogue1732406400200 } from './1732406400200-stream-catalogue.js';
+import { MarketBars1732406400300 } from './1732406400300-market-bars.js';
 
-export const migrations = [ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200];
+export const migrations = [ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300];

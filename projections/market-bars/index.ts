@@ -1,0 +1,2 @@
+export * from './market-bar.entity.js';
+export * from './market-bars.projection.js';
