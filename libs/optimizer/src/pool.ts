@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import type { PruneRule } from './pruner.js';
+import type { Evaluator } from './study.js';
+import type { TrialOutcome, TrialTask } from './types.js';
+import type { WorkerTask } from './worker.js';
+
+// Worker threads load plain JavaScript, never TypeScript. Under Jest this file is the .ts source,
+// so the sibling compiled file is looked up in dist/ (`npm test` builds dist/ first in pretest);
+// when running from dist/ the sibling is used as is.
+export function compiledUrl(fromUrl: string, file: string): string {
+  const here = fileURLToPath(fromUrl);
+  if (!here.endsWith('.ts')) return new URL(file, fromUrl).href;
+  let root = dirname(here);
+  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+  return pathToFileURL(join(root, 'dist', relative(root, dirname(here)), file)).href;
+}
+
+export interface PoolOptions<C> {
+  /** URL of the compiled trial module (see trial-module.ts) */
+  module: string;
+  context: C;
+  /** identifies the context for the per-thread set-up cache; defaults to its JSON */
+  contextKey?: string;
+  threads: number;
+  /** tasks per round trip; default spreads a batch over 2 chunks per thread */
+  chunkSize?: number;
+}
+
+export class WorkerPool<C> implements Evaluator {
+  private readonly piscina: Piscina<WorkerTask, TrialOutcome[]>;
+
+  constructor(private readonly options: PoolOptions<C>) {
+    this.piscina = new Piscina({
+      filename: compiledUrl(import.meta.url, 'worker.js'),
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      idleTimeout: 60_000,
+    });
+  }
+
+  withContext<D>(context: D, contextKey?: string): Evaluator {
+    return { evaluate: (tasks, rule, signal) => this.run(tasks, rule, signal, context, contextKey ?? JSON.stringify(context)) };
+  }
+
+  evaluate(tasks: readonly TrialTask[], rule: PruneRule | null, signal?: AbortSignal): Promise<TrialOutcome[]> {
+    const { context, contextKey } = this.options;
+    return this.run(tasks, rule, signal, context, contextKey ?? JSON.stringify(context));
+  }
+
+  private async run(tasks: readonly TrialTask[], rule: PruneRule | null, signal: AbortSignal | undefined, context: unknown, contextKey: string): Promise<TrialOutcome[]> {
+    const size = this.options.chunkSize ?? Math.max(1, Math.ceil(tasks.length / (2 * this.options.threads)));
+    const chunks: Promise<TrialOutcome[]>[] = [];
+    for (let i = 0; i < tasks.length; i += size) {
+      const task: WorkerTask = { module: this.options.module, contextKey, context, trials: tasks.slice(i, i + size), prune: rule };
+      chunks.push(this.piscina.run(task, { signal }));
+    }
+    // Outcomes come back in task order whichever thread finished first.
+    return (await Promise.all(chunks)).flat();
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
