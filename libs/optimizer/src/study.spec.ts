@@ -85,7 +85,7 @@ describe('median pruner', () => {
 
 describe('worker pool', () => {
   it('resolves the compiled worker next to the source under dist/', () => {
-    expect(compiledUrl(import.meta.url, 'worker.js')).toMatch(/\/main\/dist\/libs\/optimizer\/src\/worker\.js$/);
+    expect(compiledUrl(import.meta.url, 'worker.js')).toMatch(/\/dist\/libs\/optimizer\/src\/worker\.js$/);
     expect(compiledUrl('file:///x/dist/libs/optimizer/src/pool.js', 'worker.js')).toBe('file:///x/dist/libs/optimizer/src/worker.js');
   });
 
