@@ -1,0 +1,13 @@
+export * from './params.js';
+export type { OhlcvSeries } from './series.js';
+export { loadCsv, loadCsvFile, syntheticSeries, seededRandom, sliceSeries, emptySeries } from './series.js';
+export { resample } from './resample.js';
+export { sma, ema, rsi, macd, bollinger, atr, crossover, crossunder, warmupOf } from './indicators.js';
+export type { Macd, Bands } from './indicators.js';
+export { indicators } from './indicator-cache.js';
+export type { SeriesIndicators, PriceField } from './indicator-cache.js';
+export { Action } from './strategy.js';
+export type { Signals, StrategyDefinition } from './strategy.js';
+export { strategies, smaCross, rsiReversion, bollingerBreakout, macdCross, crossSignals } from './strategies/index.js';
+export type { BacktestOptions, BacktestResult, BacktestStats, Trade, ExitReason, Sizing } from './types.js';
+export { runBacktest, runSignals } from './backtest.js';
