@@ -1,0 +1,16 @@
+export * from './types.js';
+export * from './space.js';
+export * from './prng.js';
+export { GridSampler, gridValues, type GridOptions } from './grid.js';
+export { RandomSampler, type RandomOptions } from './random.js';
+export { TpeSampler, defaultGamma, defaultWeights, splitTrials, type TpeOptions } from './tpe.js';
+export { MedianPruner, TrialReporter, shouldPrune, type MedianPrunerOptions, type PruneRule } from './pruner.js';
+export { optimize, inProcess, type Evaluator, type ObjectiveFn, type Progress, type StudyOptions, type StudyResult } from './study.js';
+export { WorkerPool, compiledUrl, type PoolOptions } from './pool.js';
+export { moduleEvaluator, type TrialModule } from './trial-module.js';
+export { objectiveValue, scoreOutcome, scored, type Objective, type ObjectiveName, type ScoredStats } from './objectives.js';
+export { heatmap, type Heatmap } from './heatmap.js';
+export { walkForward, walkForwardFolds, type Fold, type FoldOptions, type FoldResult, type Range, type WalkForwardResult } from './walk-forward.js';
+export { optimizeStrategy, walkForwardStrategy, backtestPool, type StrategyStudyOptions, type StrategyWalkForwardOptions } from './strategy-study.js';
+export type { SeriesSource, TrialBacktestOptions } from './backtest.module.js';
+export { branin, hartmann6, type TestFunction } from './testfns.js';
