@@ -1,5 +1,8 @@
+import { EventStore1732406400000 } from './1732406400000-event-store.js';
 import { ProjectionCheckpoints1732406400100 } from './1732406400100-projection-checkpoints.js';
 import { StreamCatalogue1732406400200 } from './1732406400200-stream-catalogue.js';
 import { MarketBars1732406400300 } from './1732406400300-market-bars.js';
 
-export const migrations = [ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300];
+export const migrations = [
+  EventStore1732406400000,
+  ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300];

@@ -7,6 +7,7 @@ import type { EventStore, Projection } from '#eventstore';
 import { APP_CONFIG, EVENT_STORE, PROJECTIONS, ProjectionsService, redisProvider, RunRole, type AppConfig } from '#libs/platform';
 import { readModelEntities, runnableProjections } from '#projections/registry';
 import { HealthController } from './health/health.controller.js';
+import { MarketDataController } from './market-data/market-data.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { validationPipe } from './http/validation.js';
 
@@ -51,7 +52,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MarketDataController],
       providers,
       exports: [ProjectionsService],
     };

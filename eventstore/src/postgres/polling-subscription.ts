@@ -1,0 +1,92 @@
+import type { Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
+import type { Wakeups } from './wakeups.js';
+
+export interface PollSource<Cursor> {
+  /** Events strictly after `cursor`, in delivery order, at most `limit`. */
+  fetch(cursor: Cursor | null, limit: number): Promise<RecordedEvent[]>;
+  cursorOf(event: RecordedEvent): Cursor;
+}
+
+export interface PollingOptions {
+  batchSize: number;
+  /** Upper bound on delivery delay when a wake-up hint is lost. */
+  pollMs: number;
+}
+
+/**
+ * Reads in batches after a cursor; when a read comes back short it reports caught-up once, then
+ * sleeps until a wake-up hint or the poll interval. A hint that arrives while a read is in flight
+ * marks the subscription dirty, so it is never lost between the read and the sleep.
+ */
+export class PollingSubscription<Cursor> implements Subscription {
+  private stopped = false;
+  private dirty = false;
+  private wake?: () => void;
+  private readonly detach: () => void;
+  private started = false;
+  private lastPosition: Position | null = null;
+
+  constructor(
+    private readonly source: PollSource<Cursor>,
+    private cursor: Cursor | null,
+    wakeups: Wakeups,
+    private readonly options: PollingOptions,
+  ) {
+    this.detach = wakeups.onWake(() => {
+      this.dirty = true;
+      this.wake?.();
+    });
+  }
+
+  async unsubscribe(): Promise<void> {
+    this.stopped = true;
+    this.detach();
+    this.wake?.();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    if (this.started) throw new Error('a subscription can be iterated once');
+    this.started = true;
+    return this.messages();
+  }
+
+  private async *messages(): AsyncGenerator<SubscriptionMessage> {
+    let caughtUp = false;
+    try {
+      while (!this.stopped) {
+        this.dirty = false;
+        const events = await this.source.fetch(this.cursor, this.options.batchSize);
+        for (const event of events) {
+          if (this.stopped) return;
+          this.cursor = this.source.cursorOf(event);
+          this.lastPosition = event.position;
+          yield { kind: 'event', event };
+        }
+        if (events.length < this.options.batchSize) {
+          if (!caughtUp) {
+            caughtUp = true;
+            yield { kind: 'caughtUp', position: this.lastPosition };
+          }
+          await this.sleep();
+        }
+      }
+    } finally {
+      this.stopped = true;
+      this.detach();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    if (this.dirty || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import type { QueryConfig } from 'pg';
+import type { EventFilter, Position, ReadAllOptions, ReadStreamOptions } from '../types.js';
+import { EVENT_COLUMNS, filterConditions, positionParams, SETTLED } from './rows.js';
+
+const where = (conditions: string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
+const limitOf = (maxCount: number | undefined) => (maxCount === undefined ? '' : `limit ${Math.max(0, Math.floor(maxCount))}`);
+
+export function readStreamQuery(streamId: string, options: ReadStreamOptions): QueryConfig {
+  const backwards = options.direction === 'backwards';
+  const values: unknown[] = [streamId];
+  const conditions = ['stream_id = $1'];
+  const from = options.fromRevision ?? (backwards ? 'end' : 'start');
+  if (typeof from === 'bigint') {
+    values.push(from.toString());
+    conditions.push(`revision ${backwards ? '<=' : '>='} $2`);
+  } else if ((from === 'end') !== backwards) {
+    // forwards from the end, or backwards from the start: nothing to read
+    conditions.push('false');
+  }
+  return {
+    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by revision ${backwards ? 'desc' : 'asc'} ${limitOf(options.maxCount)}`,
+    values,
+  };
+}
+
+/** Read-all pages through settled rows only, so paging forwards never steps over a late commit. */
+export function readAllQuery(options: ReadAllOptions): QueryConfig {
+  const backwards = options.direction === 'backwards';
+  const values: unknown[] = [];
+  const conditions = [SETTLED];
+  const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+  if (typeof from === 'object') {
+    values.push(...positionParams(from));
+    conditions.push(`(tx_id, global_position) ${backwards ? '<=' : '>='} ($1::text::xid8, $2::bigint)`);
+  } else if ((from === 'end') !== backwards) {
+    conditions.push('false');
+  }
+  conditions.push(...filterConditions(options.filter, values));
+  const order = backwards ? 'desc' : 'asc';
+  return {
+    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by tx_id ${order}, global_position ${order} ${limitOf(options.maxCount)}`,
+    values,
+  };
+}
+
+export function settledAfterQuery(cursor: Position | null, limit: number, filter: EventFilter | undefined): QueryConfig {
+  const values: unknown[] = [];
+  const conditions = [SETTLED];
+  if (cursor) {
+    values.push(...positionParams(cursor));
+    conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
+  }
+  conditions.push(...filterConditions(filter, values));
+  return {
+    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by tx_id, global_position limit ${limit}`,
+    values,
+  };
+}
+
+export function streamAfterQuery(streamId: string, cursor: bigint | null, limit: number): QueryConfig {
+  return {
+    text: `select ${EVENT_COLUMNS} from events where stream_id = $1 and revision > $2 order by revision limit ${limit}`,
+    values: [streamId, (cursor ?? -1n).toString()],
+  };
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { EventData, EventStore, RecordedEvent, Subscription, SubscriptionMessage } from '../../src/index.js';
+
+export interface ContractTarget {
+  store: EventStore;
+  /**
+   * Opens a transaction that appends and stays open until commit/rollback: the late-commit case.
+   * Adapters without client-visible transactions (EventStoreDB) leave it out.
+   */
+  openTransaction?(): Promise<{ append(streamId: string, events: EventData[]): Promise<void>; commit(): Promise<void>; rollback(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+let streamCounter = 0;
+/** Unique per test run, so suites can share one store without seeing each other's streams. */
+export const newStream = (category = 'order') => `${category}-${randomUUID().slice(0, 8)}${++streamCounter}`;
+
+export const event = (type = 'OrderPlaced', data: Record<string, unknown> = {}): EventData => ({ id: randomUUID(), type, data });
+
+export const events = (n: number, type = 'OrderPlaced'): EventData[] => Array.from({ length: n }, (_, i) => event(type, { i }));
+
+/** Collects subscription messages until `until` says stop or the timeout passes. */
+export async function collect(
+  subscription: Subscription,
+  until: (messages: SubscriptionMessage[]) => boolean,
+  timeoutMs = 5000,
+): Promise<SubscriptionMessage[]> {
+  const messages: SubscriptionMessage[] = [];
+  const timer = setTimeout(() => void subscription.unsubscribe(), timeoutMs);
+  try {
+    for await (const message of subscription) {
+      messages.push(message);
+      if (until(messages)) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    await subscription.unsubscribe();
+  }
+  return messages;
+}
+
+export const eventsOf = (messages: SubscriptionMessage[]): RecordedEvent[] =>
+  messages.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
