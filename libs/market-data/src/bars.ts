@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import type { Bar } from './market-data.events.js';
 
 export class InvalidBarError extends Error {

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /** Largest magnitude and scale accepted for a price or quantity; beyond that it is a typo or an attack. */
 export const MAX_DECIMAL_DIGITS = 20;
