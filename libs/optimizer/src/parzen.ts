@@ -72,17 +72,29 @@ function numerical(p: Extract<ParamSpec, { low: number }>, obs: readonly number[
   const lo = t(p.low - half), hi = t(p.high + half);
   const mus = [...obs.map(t), 0.5 * (lo + hi)];
   const sigmas = [...bandwidths(mus.slice(0, -1), lo, hi, o), hi - lo];
-  const K = mus.length;
-  const mu = Float64Array.from(mus), sg = Float64Array.from(sigmas);
+  // Identical kernels merge into one with the summed weight: the same mixture, but an int parameter
+  // observed 1,000 times has at most (high - low + 1) distinct kernels, which keeps TPE cheap late on.
+  const merged = new Map<string, number>();
+  const kernels: [number, number, number][] = [];
+  mus.forEach((m, i) => {
+    const key = `${m}:${sigmas[i]}`;
+    const at = merged.get(key);
+    if (at === undefined) { merged.set(key, kernels.length); kernels.push([m, sigmas[i], mix[i]]); }
+    else kernels[at][2] += mix[i];
+  });
+  const K = kernels.length;
+  const mu = Float64Array.from(kernels, (k) => k[0]), sg = Float64Array.from(kernels, (k) => k[1]);
   const cum = new Float64Array(K);
   // Per-kernel constant: log weight minus log of the kernel's mass inside the truncation bounds.
   const base = new Float64Array(K);
   let acc = 0;
   for (let k = 0; k < K; k++) {
-    acc += mix[k];
+    acc += kernels[k][2];
     cum[k] = acc;
-    base[k] = Math.log(mix[k]) - logGaussMass((lo - mu[k]) / sg[k], (hi - mu[k]) / sg[k]) - (step === undefined ? Math.log(sg[k]) + LOG_SQRT_2PI : 0);
+    base[k] = Math.log(kernels[k][2]) - logGaussMass((lo - mu[k]) / sg[k], (hi - mu[k]) / sg[k]) - (step === undefined ? Math.log(sg[k]) + LOG_SQRT_2PI : 0);
   }
+  // Stepped candidates repeat often (24 draws over a few cells), so their scores are memoised.
+  const memo = new Map<number, number>();
   const terms = new Float64Array(K);
   const logSumExp = (): number => {
     let m = -Infinity;
@@ -104,11 +116,15 @@ function numerical(p: Extract<ParamSpec, { low: number }>, obs: readonly number[
       if (step === undefined) {
         const tx = t(x);
         for (let k = 0; k < K; k++) { const z = (tx - mu[k]) / sg[k]; terms[k] = base[k] - 0.5 * z * z; }
-      } else {
-        const a = t(x - half), b = t(x + half);
-        for (let k = 0; k < K; k++) terms[k] = base[k] + logGaussMass((a - mu[k]) / sg[k], (b - mu[k]) / sg[k]);
+        return logSumExp();
       }
-      return logSumExp();
+      const known = memo.get(x);
+      if (known !== undefined) return known;
+      const a = t(x - half), b = t(x + half);
+      for (let k = 0; k < K; k++) terms[k] = base[k] + logGaussMass((a - mu[k]) / sg[k], (b - mu[k]) / sg[k]);
+      const v = logSumExp();
+      memo.set(x, v);
+      return v;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ParamSpec, ParamValue, Params } from '../../backtest/src/params.js';
+import type { ParamSpec, ParamValue, Params } from '#libs/backtest';
 import { type Rng, uniform } from './prng.js';
 
 export type { ParamSpec, ParamValue, Params };
