@@ -113,10 +113,29 @@ export class ProjectionRunner {
       fromPosition: checkpoint.position ?? 'start',
       filter: eventFilterOf(this.projection),
     });
-    for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), this.batchSize)) {
-      if (this.stopping) return;
-      await this.applyBatch(batch, checkpoint.generation);
+    const watchdog = this.watchForRebuild(checkpoint.generation);
+    try {
+      for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), this.batchSize)) {
+        if (this.stopping) return;
+        await this.applyBatch(batch, checkpoint.generation);
+      }
+    } finally {
+      clearInterval(watchdog);
     }
+  }
+
+  /** An idle runner still notices a rebuild: it ends its subscription and restarts from the reset checkpoint. */
+  private watchForRebuild(generation: number): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      readCheckpoint(this.db.manager, this.projection.name).then(
+        (stored) => {
+          if (stored.generation !== generation) void this.subscription?.unsubscribe();
+        },
+        () => undefined,
+      );
+    }, this.retryMs);
+    timer.unref();
+    return timer;
   }
 
   private async applyBatch(batch: SubscriptionMessage[], generation: number): Promise<void> {
