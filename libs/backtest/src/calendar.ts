@@ -1,3 +1,6 @@
+import { indicators } from './indicator-cache.js';
+import type { OhlcvSeries } from './series.js';
+
 // The data's own calendar decides annualization, as in backtesting.py's compute_stats: daily stock data has no
 // weekend bars and annualizes over 252 days, crypto trades every day (365), weekly/monthly/yearly bars use 52/12/1.
 
@@ -27,46 +30,72 @@ export function ceilDuration(ms: number, unit: number): number {
 
 export const dayOfWeek = (t: number) => (Math.floor(t / MS.day) + 3) % 7; // 0 = Monday; 1970-01-01 was a Thursday
 
-export function annualPeriods(time: Float64Array, length: number, period: number): { periods: number; bucket: (t: number) => number } {
-  const days = Math.floor(period / MS.day);
-  let weekend = 0;
-  for (let i = 0; i < length; i++) if (dayOfWeek(time[i]) >= 5) weekend++;
-  const haveWeekends = weekend / length > (2 / 7) * 0.6;
-  if (days === 7) return { periods: 52, bucket: weekBucket };
-  if (days === 31) return { periods: 12, bucket: monthBucket };
-  if (days === 365) return { periods: 1, bucket: (t) => new Date(t).getUTCFullYear() };
-  return { periods: haveWeekends ? 365 : 252, bucket: (t) => Math.floor(t / MS.day) };
+export interface Calendar {
+  /** Median bar spacing, ms. */
+  period: number;
+  /** Unit durations are rounded up to. */
+  unit: number;
+  /** Periods per year that annualization compounds over. */
+  periods: number;
+  /** Index of the last bar of each calendar bucket (day, week, month or year) the returns are taken over. */
+  ends: Int32Array;
+}
+
+/** Depends on timestamps only, so it is memoized per series (and length, for runs stopped early). */
+export function calendarOf(series: OhlcvSeries, length: number): Calendar {
+  return indicators(series).memo(`calendar:${length}`, () => {
+    const time = series.time;
+    const period = barPeriod(time, length);
+    const days = Math.floor(period / MS.day);
+    const bucket = days === 7 ? weekBucket : days === 31 ? monthBucket : days === 365 ? yearBucket : dayBucket;
+    // One pass over the bars; weekdays are looked up once per bucket, not per bar (this runs on 1M-bar series).
+    const ends: number[] = [];
+    let weekendBars = 0;
+    let from = 0;
+    let current = length > 0 ? bucket(time[0]) : 0;
+    for (let i = 1; i <= length; i++) {
+      const b = i < length ? bucket(time[i]) : NaN;
+      if (b === current) continue;
+      ends.push(i - 1);
+      if (bucket === dayBucket) {
+        if (dayOfWeek(time[i - 1]) >= 5) weekendBars += i - from;
+      } else {
+        for (let j = from; j < i; j++) if (dayOfWeek(time[j]) >= 5) weekendBars++;
+      }
+      from = i;
+      current = b;
+    }
+    const haveWeekends = weekendBars / length > (2 / 7) * 0.6;
+    const periods = days === 7 ? 52 : days === 31 ? 12 : days === 365 ? 1 : haveWeekends ? 365 : 252;
+    return { period, unit: durationUnit(period), periods, ends: Int32Array.from(ends) };
+  });
 }
 
 // Monday-to-Sunday weeks (pandas 'W' = W-SUN); 1970-01-05 (day 4) was a Monday.
 const weekBucket = (t: number) => Math.floor((Math.floor(t / MS.day) - 4) / 7);
+const dayBucket = (t: number) => Math.floor(t / MS.day);
+const yearBucket = (t: number) => new Date(t).getUTCFullYear();
 const monthBucket = (t: number) => {
   const d = new Date(t);
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 };
 
-/** Returns of the last equity in each calendar bucket (pandas `resample(freq).last().dropna().pct_change()`). */
-export function periodReturns(time: Float64Array, equity: Float64Array, length: number, bucket: (t: number) => number): Float64Array {
-  let buckets = 0;
-  let prev = NaN;
-  for (let i = 0; i < length; i++) {
-    const b = bucket(time[i]);
-    if (b !== prev) buckets++;
-    prev = b;
-  }
-  const out = new Float64Array(Math.max(0, buckets - 1));
-  let last = NaN;
-  let k = -1;
-  prev = NaN;
-  for (let i = 0; i < length; i++) {
-    const b = bucket(time[i]);
-    if (b !== prev && i > 0) {
-      if (k >= 0) out[k] = equity[i - 1] / last - 1;
-      last = equity[i - 1];
-      k++;
-    }
-    prev = b;
-  }
-  if (length > 0 && k >= 0) out[k] = equity[length - 1] / last - 1;
+/** Returns between the last equities of consecutive buckets (pandas `resample(freq).last().dropna().pct_change()`). */
+export function periodReturns(equity: Float64Array, ends: Int32Array): Float64Array {
+  const out = new Float64Array(Math.max(0, ends.length - 1));
+  for (let k = 1; k < ends.length; k++) out[k - 1] = equity[ends[k]] / equity[ends[k - 1]] - 1;
   return out;
+}
+
+/** Bar log returns of the close, centered on their mean, for beta (memoized per series and length). */
+export function centeredMarketReturns(series: OhlcvSeries, length: number): Float64Array {
+  return indicators(series).memo(`market-returns:${length}`, () => {
+    const c = series.close;
+    const out = new Float64Array(Math.max(0, length - 1));
+    let sum = 0;
+    for (let i = 1; i < length; i++) sum += out[i - 1] = Math.log(c[i] / c[i - 1]);
+    const mean = sum / out.length;
+    for (let i = 0; i < out.length; i++) out[i] -= mean;
+    return out;
+  });
 }

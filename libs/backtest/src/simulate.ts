@@ -48,7 +48,7 @@ export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationS
   let broke = false;
 
   for (let i = start; i < n; i++) {
-    if (broker.closeAllPending || broker.entryDir !== 0 || broker.open.count > 0) broker.processOrders(i);
+    if (broker.closeAllPending || broker.entryDir !== 0 || broker.open.guarded > 0) broker.processOrders(i);
     const eq = broker.open.count > 0 ? broker.cash + broker.open.openPnl(close[i]) : broker.cash;
     equity[i] = eq;
     if (eq <= 0) {

@@ -1,4 +1,4 @@
-import { annualPeriods, barPeriod, ceilDuration, durationUnit, periodReturns } from './calendar.js';
+import { calendarOf, ceilDuration, centeredMarketReturns, periodReturns } from './calendar.js';
 import { drawdowns } from './drawdown.js';
 import type { OhlcvSeries } from './series.js';
 import type { ClosedTrades } from './trade-book.js';
@@ -25,21 +25,17 @@ function variance(xs: Float64Array, count: number): number {
   return ss / (count - 1);
 }
 
-/** Beta of equity log returns against the instrument's (np.cov, ddof 1). */
-function beta(equity: Float64Array, close: Float64Array, length: number): number {
-  const m = length - 1;
-  if (m < 2) return NaN;
-  let se = 0, sm = 0;
+/** Beta of equity log returns against the instrument's (np.cov, ddof 1); the market side is cached per series. */
+function beta(series: OhlcvSeries, equity: Float64Array, length: number): number {
+  if (length < 3) return NaN;
+  const dm = centeredMarketReturns(series, length);
+  let cov = 0;
+  let varM = 0;
+  // Σ le·(lm − mean) equals the centered covariance sum; bars where equity did not move contribute nothing.
   for (let i = 1; i < length; i++) {
-    se += Math.log(equity[i] / equity[i - 1]);
-    sm += Math.log(close[i] / close[i - 1]);
-  }
-  const me = se / m, mm = sm / m;
-  let cov = 0, varM = 0;
-  for (let i = 1; i < length; i++) {
-    const dm = Math.log(close[i] / close[i - 1]) - mm;
-    cov += (Math.log(equity[i] / equity[i - 1]) - me) * dm;
-    varM += dm * dm;
+    const d = dm[i - 1];
+    varM += d * d;
+    if (equity[i] !== equity[i - 1]) cov += Math.log(equity[i] / equity[i - 1]) * d;
   }
   return cov / varM;
 }
@@ -52,8 +48,7 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
   firstTradingBar: number): BacktestStats {
   const time = series.time;
   const close = series.close;
-  const period = barPeriod(time, length);
-  const unit = durationUnit(period);
+  const { unit, periods, ends } = calendarOf(series, length);
   const start = time[0];
   const end = time[length - 1];
   const durationMs = end - start;
@@ -62,8 +57,7 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
   let peak = -Infinity;
   for (let i = 0; i < length; i++) if (equity[i] > peak) peak = equity[i];
 
-  const { periods, bucket } = annualPeriods(time, length, period);
-  const returns = periodReturns(time, equity, length, bucket);
+  const returns = periodReturns(equity, ends);
   // Since backtesting.py PR #1346 the leading NaN of pct_change is dropped, not counted as a 0 % day, and CAGR
   // counts calendar years; the calibration figures come from that version.
   const g = geometricMean(returns, returns.length);
@@ -77,8 +71,8 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
   const returnPct = ((final - cash) / cash) * 100;
   const first = Math.min(firstTradingBar, length - 1);
   const buyAndHoldReturnPct = ((close[length - 1] - close[first]) / close[first]) * 100;
-  const b = beta(equity, close, length);
 
+  let b: number | undefined;
   const n = trades.count;
   let wins = 0, sumPnl = 0, sumWin = 0, sumLoss = 0, nLoss = 0, sumRet = 0, sumPos = 0, sumNeg = 0;
   let best = -Infinity, worst = Infinity, maxDur = -Infinity, sumDur = 0, commissions = 0;
@@ -120,8 +114,13 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
     sharpe: (annualReturn * 100) / (volatility * 100 || NaN),
     sortino: annualReturn / downside,
     calmar: annualReturn / (dd.max || NaN),
-    alphaPct: returnPct - b * buyAndHoldReturnPct,
-    beta: b,
+    // Alpha and beta cost two logarithms per bar, a third of the stats on long series: computed when first read.
+    get beta() {
+      return (b ??= beta(series, equity, length));
+    },
+    get alphaPct() {
+      return returnPct - this.beta * buyAndHoldReturnPct;
+    },
     maxDrawdownPct: -dd.max * 100,
     avgDrawdownPct: -dd.avgPeak * 100,
     maxDrawdownDurationMs: ceilDuration(dd.maxDurationMs, unit),

@@ -10,6 +10,8 @@ function grow(a: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
 /** Open trades in opening order, which is the FIFO order opposite orders close them in. */
 export class OpenTrades {
   count = 0;
+  /** Open trades carrying a stop-loss or take-profit: only those need looking at on bars without new orders. */
+  guarded = 0;
   size = new Float64Array(4);
   entryPrice = new Float64Array(4);
   entryBar = new Float64Array(4);
@@ -26,6 +28,7 @@ export class OpenTrades {
       this.takeProfit = grow(this.takeProfit, cap);
     }
     const k = this.count++;
+    if (stopLoss === stopLoss || takeProfit === takeProfit) this.guarded++;
     this.size[k] = size;
     this.entryPrice[k] = entryPrice;
     this.entryBar[k] = entryBar;
@@ -34,6 +37,7 @@ export class OpenTrades {
   }
 
   removeAt(k: number): void {
+    if (this.stopLoss[k] === this.stopLoss[k] || this.takeProfit[k] === this.takeProfit[k]) this.guarded--;
     const last = --this.count;
     if (k === last) return;
     this.size.copyWithin(k, k + 1, last + 1);

@@ -1,0 +1,52 @@
+// npm run bench:backtest — one SMA-crossover backtest over 1,000,000 synthetic minute bars, then a 100×100 SMA
+// grid on GOOG daily (the optimizer's workload, single thread). Times are medians of several runs after warm-up.
+import { indicators, loadCsvFile, runBacktest, strategies, syntheticSeries } from '../src/index.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+function time(runs: number, fn: () => void): number {
+  const ms: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+const BARS = 1_000_000;
+const series = syntheticSeries(BARS, 42);
+const sma = strategies['sma-cross'];
+const params = { fast: 10, slow: 30 };
+let trades = 0;
+const run = (fresh: boolean) => {
+  // fresh = a new series object, so SMAs are computed inside the timed run rather than served from the cache.
+  const s = fresh ? { ...series } : series;
+  trades = runBacktest(s, sma, params, { commission: 0.001 }).stats.trades;
+};
+for (let i = 0; i < 3; i++) run(true);
+const cold = time(9, () => run(true));
+const warm = time(9, () => run(false));
+console.log(`sma-cross 10/30 on ${BARS.toLocaleString('en-US')} minute bars (${trades} trades):`);
+console.log(`  with SMA computation: ${cold.toFixed(1)} ms = ${Math.round(BARS / cold * 1000).toLocaleString('en-US')} bars/s`);
+console.log(`  SMAs cached:          ${warm.toFixed(1)} ms = ${Math.round(BARS / warm * 1000).toLocaleString('en-US')} bars/s`);
+
+// Run from the repository root (npm scripts do).
+const goog = loadCsvFile('libs/backtest/fixtures/GOOG.csv');
+const grid = (lean: boolean) => {
+  let best = -Infinity;
+  for (let fast = 1; fast <= 100; fast++) {
+    for (let slow = 1; slow <= 100; slow++) {
+      const r = runBacktest(goog, sma, { fast, slow }, { commission: 0.002, lean });
+      if (r.stats.sharpe > best) best = r.stats.sharpe;
+    }
+  }
+  return best;
+};
+indicators(goog); // the cache is per series object; the first grid fills it
+grid(true);
+const gridMs = time(3, () => grid(true));
+const gridFullMs = time(3, () => grid(false));
+console.log(`100×100 SMA grid on GOOG daily (${goog.length} bars), one thread:`);
+console.log(`  lean results: ${gridMs.toFixed(0)} ms = ${Math.round(10_000 / gridMs * 1000).toLocaleString('en-US')} backtests/s`);
+console.log(`  full results: ${gridFullMs.toFixed(0)} ms`);
