@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresEventStore } from '../src/index.js';
 import { createTestDatabase } from '../../test/support/database.js';
-import { runMigrations } from '../../libs/platform/src/migrate.js';
+import { runMigrations } from '../../test/support/migrate.js';
 import { describeEventStoreContract } from './contract/event-store.contract.js';
 
 describeEventStoreContract('PostgreSQL', async () => {

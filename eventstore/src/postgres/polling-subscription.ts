@@ -7,6 +7,9 @@ export interface PollSource<Cursor> {
   cursorOf(event: RecordedEvent): Cursor;
 }
 
+/** Where reading starts: a known cursor, or one resolved once before the first read (a start at 'end'). */
+export type StartCursor<Cursor> = Cursor | null | (() => Promise<Cursor | null>);
+
 export interface PollingOptions {
   batchSize: number;
   /** Upper bound on delivery delay when a wake-up hint is lost. */
@@ -24,13 +27,15 @@ export class PollingSubscription<Cursor> implements Subscription {
   private wake?: () => void;
   private readonly detach: () => void;
   private started = false;
-  private lastPosition: Position | null = null;
+  private cursor: Cursor | null = null;
 
   constructor(
     private readonly source: PollSource<Cursor>,
-    private cursor: Cursor | null,
+    private readonly start: StartCursor<Cursor>,
     wakeups: Wakeups,
     private readonly options: PollingOptions,
+    /** Reported with caughtUp until an event is delivered: the exclusive start, when it is a position. */
+    private lastPosition: Position | null = null,
   ) {
     this.detach = wakeups.onWake(() => {
       this.dirty = true;
@@ -53,6 +58,8 @@ export class PollingSubscription<Cursor> implements Subscription {
   private async *messages(): AsyncGenerator<SubscriptionMessage> {
     let caughtUp = false;
     try {
+      // Resolved once: re-resolving 'end' on a later read would move the start or, worse, rewind it.
+      this.cursor = typeof this.start === 'function' ? await (this.start as () => Promise<Cursor | null>)() : this.start;
       while (!this.stopped) {
         this.dirty = false;
         const events = await this.source.fetch(this.cursor, this.options.batchSize);

@@ -7,7 +7,7 @@ import {
 import { PollingSubscription, type PollingOptions } from './polling-subscription.js';
 import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
-import { Wakeups } from './wakeups.js';
+import { NOTIFY_CHANNEL, Wakeups } from './wakeups.js';
 
 export interface PostgresEventStoreOptions {
   connectionString?: string;
@@ -33,7 +33,7 @@ export class PostgresEventStore implements EventStore {
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 20 });
     this.pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
-    this.wakeups = new Wakeups(this.pool, options.connectionString);
+    this.wakeups = new Wakeups(this.pool);
     this.polling = { batchSize: 1000, pollMs: 250, ...options.subscription };
   }
 
@@ -52,7 +52,11 @@ export class PostgresEventStore implements EventStore {
       const actual = BigInt(row.revision);
       throw new WrongExpectedVersionError(streamId, expected, actual < 0n ? 'no_stream' : actual);
     }
-    if (row.outcome === 'appended' && !options.client) this.wakeups.appended();
+    if (row.outcome === 'appended') {
+      // Inside the caller's transaction the hint goes out with its commit; ours we send ourselves.
+      if (options.client) await options.client.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
+      else this.wakeups.appended();
+    }
     return { nextExpectedRevision: BigInt(row.revision), position: { commit: BigInt(row.tx_id!), prepare: BigInt(row.global_position!) } };
   }
 
@@ -68,40 +72,36 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
-    void this.wakeups.listen().catch(() => undefined);
+    this.wakeups.listen();
     const from = options.fromPosition ?? 'start';
-    let start: Position | null | undefined = from === 'start' ? null : from === 'end' ? undefined : from;
+    // 'end' is the settled head: anything not yet settled there is still to come, so nothing is skipped.
+    const start = from === 'start' ? null
+      : from === 'end' ? async () => (await this.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))[0]?.position ?? null
+      : from;
     return new PollingSubscription<Position>(
       {
-        fetch: async (cursor, limit) => {
-          if (start === undefined) start = cursor = (await this.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))[0]?.position ?? null;
-          const { rows } = await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, options.filter));
-          return rows.map(toRecordedEvent);
-        },
+        fetch: async (cursor, limit) => (await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, options.filter))).rows.map(toRecordedEvent),
         cursorOf: (event) => event.position,
       },
-      start ?? null,
+      start,
       this.wakeups,
       this.polling,
+      typeof from === 'object' ? from : null,
     );
   }
 
   subscribeToStream(streamId: string, options: SubscribeToStreamOptions = {}): Subscription {
-    void this.wakeups.listen().catch(() => undefined);
+    this.wakeups.listen();
     const from = options.fromRevision ?? 'start';
-    let start: bigint | null | undefined = from === 'start' ? null : from === 'end' ? undefined : from;
+    const start = from === 'start' ? null : from === 'end' ? () => this.currentRevision(streamId) : from;
     return new PollingSubscription<bigint>(
       {
-        fetch: async (cursor, limit) => {
-          if (start === undefined) start = cursor = await this.currentRevision(streamId);
-          // Within one stream revisions commit in order (appends lock the stream row), so the
-          // revision alone is a safe cursor.
-          const { rows } = await this.pool.query<EventRow>(streamAfterQuery(streamId, cursor, limit));
-          return rows.map(toRecordedEvent);
-        },
+        // Within one stream revisions commit in order (appends lock the stream row), so the
+        // revision alone is a safe cursor.
+        fetch: async (cursor, limit) => (await this.pool.query<EventRow>(streamAfterQuery(streamId, cursor, limit))).rows.map(toRecordedEvent),
         cursorOf: (event) => event.revision,
       },
-      start ?? null,
+      start,
       this.wakeups,
       this.polling,
     );

@@ -3,30 +3,43 @@ import pg from 'pg';
 
 export const NOTIFY_CHANNEL = 'es_appended';
 
+/** After the LISTEN connection drops, how long before trying again (polling covers the gap). */
+const RELISTEN_MS = 1000;
+
 /**
  * Wake-up hints for subscribers; never the delivery path (a missed hint only delays until the
  * next poll). Appends in this process wake local subscribers directly; other processes hear a
  * NOTIFY sent after the append committed, coalesced so a burst of appends costs one NOTIFY, and
  * kept out of the append transaction, where PostgreSQL would serialise commits on it.
+ * One LISTEN connection per store, shared by all its subscriptions.
  */
 export class Wakeups {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private listener?: pg.Client;
+  private relisten?: NodeJS.Timeout;
   private notifyQueued = false;
   private closed = false;
 
-  constructor(private readonly pool: pg.Pool, private readonly connectionString?: string) {}
+  constructor(private readonly pool: pg.Pool) {}
 
-  async listen(): Promise<void> {
-    if (this.listener || this.closed || !this.connectionString) return;
-    const client = new pg.Client({ connectionString: this.connectionString });
+  listen(): void {
+    if (this.listener || this.relisten || this.closed) return;
+    const client = new pg.Client(this.pool.options);
     this.listener = client;
+    const dropped = () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      if (this.closed || this.emitter.listenerCount('wake') === 0) return;
+      this.relisten = setTimeout(() => {
+        this.relisten = undefined;
+        this.listen();
+      }, RELISTEN_MS).unref();
+    };
     client.on('notification', () => this.emitter.emit('wake'));
-    client.on('error', () => {
-      this.listener = undefined; // the poll interval covers us until the next listen()
-    });
-    await client.connect();
-    await client.query(`listen ${NOTIFY_CHANNEL}`);
+    client.on('error', dropped);
+    client.on('end', dropped);
+    client.connect().then(() => client.query(`listen ${NOTIFY_CHANNEL}`)).catch(dropped);
   }
 
   onWake(callback: () => void): () => void {
@@ -46,8 +59,10 @@ export class Wakeups {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.relisten);
     this.emitter.emit('wake');
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
     this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
-import { AppendSizeExceededError, MAX_APPEND_EVENTS, StreamNotFoundError, WrongExpectedVersionError, type RecordedEvent } from '../../src/index.js';
-import { collect, delay, event, events, eventsOf, newStream, type ContractTarget } from './fixtures.js';
+import { AppendSizeExceededError, MAX_APPEND_EVENTS, StreamNotFoundError, WrongExpectedVersionError, comparePositions, type RecordedEvent } from '../../src/index.js';
+import { collect, collectAfterCaughtUp, delay, event, events, eventsOf, newStream, type ContractTarget } from './fixtures.js';
 
 export type { ContractTarget } from './fixtures.js';
 
@@ -79,6 +79,17 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         expect(await store().readStream(stream)).toHaveLength(3);
       });
 
+      it('re-appending at an exact revision returns the original result; ids that only partly match are refused', async () => {
+        const stream = newStream();
+        await store().appendToStream(stream, [event()]);
+        const batch = events(2);
+        const first = await store().appendToStream(stream, batch, { expectedRevision: 0n });
+        await expect(store().appendToStream(stream, batch, { expectedRevision: 0n })).resolves.toEqual(first);
+        const mixed = await store().appendToStream(stream, [batch[0], event()], { expectedRevision: 2n }).catch((e: unknown) => e);
+        expect(mixed).toMatchObject({ name: 'WrongExpectedVersionError', actual: 2n });
+        expect(revisions(await store().readStream(stream))).toEqual([0n, 1n, 2n]);
+      });
+
       it('refuses an append over the size limit and stores nothing', async () => {
         const stream = newStream();
         await expect(store().appendToStream(stream, events(MAX_APPEND_EVENTS + 1))).rejects.toBeInstanceOf(AppendSizeExceededError);
@@ -144,6 +155,31 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         expect(revisions(eventsOf(fromStream))).toEqual([4n]);
       });
 
+      it('from the end deliver only what is appended after caught-up (all and stream)', async () => {
+        const cat = category();
+        const stream = `${cat}-${newStream()}`;
+        await store().appendToStream(stream, events(3));
+        const all = store().subscribeToAll({ fromPosition: 'end', filter: { streamCategories: [cat] } });
+        const one = store().subscribeToStream(stream, { fromRevision: 'end' });
+        const fromAll = collectAfterCaughtUp(all, 2);
+        const fromStream = collectAfterCaughtUp(one, 2);
+        await Promise.all([fromAll.live, fromStream.live]);
+        await store().appendToStream(stream, events(2));
+        expect(revisions(eventsOf(await fromAll.messages))).toEqual([3n, 4n]);
+        expect(revisions(eventsOf(await fromStream.messages))).toEqual([3n, 4n]);
+      });
+
+      it('on a stream deliver history, then caught-up, then live events', async () => {
+        const stream = newStream();
+        await store().appendToStream(stream, events(2));
+        const subscription = collectAfterCaughtUp(store().subscribeToStream(stream), 4);
+        await subscription.live;
+        await store().appendToStream(stream, events(2), { expectedRevision: 1n });
+        const messages = await subscription.messages;
+        expect(messages.map((m) => m.kind)).toEqual(['event', 'event', 'caughtUp', 'event', 'event']);
+        expect(revisions(eventsOf(messages))).toEqual([0n, 1n, 2n, 3n]);
+      });
+
       it('resume from a checkpoint with no loss and no duplicate', async () => {
         const cat = category();
         const stream = `${cat}-${newStream()}`;
@@ -178,14 +214,29 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         const subscription = store().subscribeToAll({ filter: { streamCategories: [cat] } });
         const seen: RecordedEvent[] = [];
         const done = (async () => {
-          for await (const m of subscription) if (m.kind === 'event' && seen.push(m.event) === 2) break;
+          for await (const m of subscription) if (m.kind === 'event') seen.push(m.event);
         })();
         await delay(400);
         expect(seen).toHaveLength(0);
         await late.commit();
-        await Promise.race([done, delay(5000)]);
+        for (let waited = 0; seen.length < 2 && waited < 5000; waited += 20) await delay(20);
+        await delay(400); // long enough for a duplicate, were there one, to show up
         await subscription.unsubscribe();
+        await done;
         expect(seen.map((e) => (e.data as { who: string }).who)).toEqual(['A', 'B']);
+        expect(comparePositions(seen[0].position, seen[1].position)).toBe(-1);
+      });
+
+      it('never deliver an append whose transaction rolls back', async () => {
+        if (!target.openTransaction) return void console.warn(`[contract] ${name}: no client-visible transactions, the rollback case does not apply`);
+        const cat = category();
+        const doomed = await target.openTransaction();
+        await doomed.append(`${cat}-a`, [event('OrderPlaced', { who: 'A' })]);
+        await doomed.rollback();
+        await store().appendToStream(`${cat}-b`, [event('OrderPlaced', { who: 'B' })]);
+        const messages = await collect(store().subscribeToAll({ filter: { streamCategories: [cat] } }), (m) => m.some((x) => x.kind === 'caughtUp'));
+        expect(eventsOf(messages).map((e) => (e.data as { who: string }).who)).toEqual(['B']);
+        await expect(store().readStream(`${cat}-a`)).rejects.toBeInstanceOf(StreamNotFoundError);
       });
     });
   });

@@ -39,6 +39,17 @@ export async function collect(
   return messages;
 }
 
+/** Starts iterating at once; `live` resolves at caught-up, `messages` once `count` events arrived. */
+export function collectAfterCaughtUp(subscription: Subscription, count: number, timeoutMs = 5000) {
+  let markLive!: () => void;
+  const live = new Promise<void>((resolve) => (markLive = resolve));
+  const messages = collect(subscription, (m) => {
+    if (m[m.length - 1].kind === 'caughtUp') markLive();
+    return eventsOf(m).length >= count;
+  }, timeoutMs).finally(() => markLive());
+  return { live, messages };
+}
+
 export const eventsOf = (messages: SubscriptionMessage[]): RecordedEvent[] =>
   messages.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
 
