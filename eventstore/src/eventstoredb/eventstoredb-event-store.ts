@@ -1,6 +1,4 @@
 import {
-  BACKWARDS,
-  END,
   EventStoreDBClient,
   type AllStreamResolvedEvent,
   type ResolvedEvent,
@@ -43,6 +41,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, events: EventData[], options: AppendOptions = {}): Promise<AppendResult> {
+    // Same rule as the PostgreSQL adapter: an empty append has no revision or position to report.
+    if (!events.length) throw new RangeError('an append needs at least one event');
     const expected = options.expectedRevision ?? 'any';
     const bytes = events.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.data ?? null)) + Buffer.byteLength(JSON.stringify(e.metadata ?? {})), 0);
     if (events.length > MAX_APPEND_EVENTS || bytes > MAX_APPEND_BYTES) throw new AppendSizeExceededError(streamId, events.length, bytes);
@@ -50,8 +50,12 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(streamId, events.map(toClientEvent), {
         expectedRevision: toClientExpectedRevision(expected),
       });
-      // An idempotent re-append may come back without a position: the stream's last event has it.
-      const position = result.position ? fromClientPosition(result.position) : await this.lastPositionOf(streamId);
+      // The port promises the last appended event's position. The server's answer is that for a
+      // fresh single-event write; for a batch it can be the transaction's, and an idempotent
+      // re-append comes back without one. Then we read the event at the returned revision.
+      const position = events.length === 1 && result.position
+        ? fromClientPosition(result.position)
+        : await this.positionAt(streamId, result.nextExpectedRevision);
       return { nextExpectedRevision: result.nextExpectedRevision, position };
     } catch (error) {
       throw fromClientError(error, { streamId, expected, events: events.length, bytes });
@@ -118,10 +122,11 @@ export class EventStoreDbEventStore implements EventStore {
     return this.client.dispose();
   }
 
-  private async lastPositionOf(streamId: string): Promise<Position> {
-    for await (const resolved of this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+  private async positionAt(streamId: string, revision: bigint): Promise<Position> {
+    for await (const resolved of this.client.readStream(streamId, { fromRevision: revision, maxCount: 1 })) {
       if (resolved.event?.position) return fromClientPosition(resolved.event.position);
     }
+    // Servers before 22.6 put no position on stream reads; the port has no "unknown" position.
     return { commit: 0n, prepare: 0n };
   }
 }
