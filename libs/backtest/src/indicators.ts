@@ -5,8 +5,9 @@
 /** Rolling mean with Kahan-compensated running sums (as pandas' rolling mean), so long series do not drift. */
 export function sma(values: Float64Array, period: number): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n).fill(NaN);
-  if (period < 1 || period > n) return out;
+  const out = new Float64Array(n);
+  if (period < 1 || period > n) return out.fill(NaN);
+  out.fill(NaN, 0, period - 1);
   // Kahan sum kept inline (a helper closure over the running sum costs V8 a context slot per access, 3× slower).
   let sum = 0;
   let comp = 0;

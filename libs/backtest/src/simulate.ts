@@ -33,6 +33,7 @@ export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationS
   const equity = new Float64Array(n);
   const start = Math.min(n, Math.max(1, signals.warmup + 1));
   const broker = new Broker(series, cfg);
+  const book = broker.open;
   equity.fill(cfg.cash, 0, start);
   const action = signals.action;
   const limit = signals.limit ?? NONE;
@@ -48,8 +49,12 @@ export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationS
   let broke = false;
 
   for (let i = start; i < n; i++) {
-    if (broker.closeAllPending || broker.entryDir !== 0 || broker.open.guarded > 0) broker.processOrders(i);
-    const eq = broker.open.count > 0 ? broker.cash + broker.open.openPnl(close[i]) : broker.cash;
+    if (broker.closeAllPending || broker.entryDir !== 0 || book.guarded > 0) broker.processOrders(i);
+    const held = book.count;
+    // One open trade is the common case (stop-and-reverse strategies): mark it without the loop.
+    const eq = held === 0 ? broker.cash
+      : held === 1 ? broker.cash + book.size[0] * (close[i] - book.entryPrice[0])
+        : broker.cash + book.openPnl(close[i]);
     equity[i] = eq;
     if (eq <= 0) {
       // Out of money: liquidate at this close and stay flat at zero, as backtesting.py does.
