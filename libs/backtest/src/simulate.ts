@@ -83,8 +83,11 @@ export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationS
         stoppedEarly = true;
         break;
       }
-      step++;
-      nextReport = start + Math.ceil(((n - start) * step) / steps) - 1;
+      // Series shorter than `steps` bars share report bars; those steps are skipped, not reported twice.
+      do {
+        step++;
+        nextReport = start + Math.ceil(((n - start) * step) / steps) - 1;
+      } while (nextReport <= i && step <= steps);
     }
   }
 
