@@ -95,7 +95,7 @@ function fill({ data }: FillOrder, s: Placed): OrderEvent[] {
 
 function evolve(state: OrderState, event: OrderEvent): OrderState {
   if (event.type === 'OrderPlaced') {
-    return { status: 'pending', order: event.data, filledQuantity: '0', filledNotional: '0', averageFillPrice: null, fillIds: [], lastFillAt: null, triggeredAt: null };
+    return { status: 'pending', order: event.data, filledQuantity: '0', filledNotional: '0', averageFillPrice: null, fillIds: [], lastFillAt: null, triggeredAt: null, triggerPrice: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -104,7 +104,7 @@ function evolve(state: OrderState, event: OrderEvent): OrderState {
     case 'OrderRejected':
       return { ...state, status: 'rejected', reason: event.data.reason };
     case 'OrderTriggered':
-      return { ...state, status: 'triggered', triggeredAt: event.data.at };
+      return { ...state, status: 'triggered', triggeredAt: event.data.at, triggerPrice: event.data.price };
     case 'OrderPartiallyFilled':
     case 'OrderFilled': {
       const { data } = event;

@@ -94,6 +94,7 @@ export interface OrderProgress {
   fillIds: string[];
   lastFillAt: string | null;
   triggeredAt: string | null;
+  triggerPrice: string | null;
 }
 
 /**

@@ -18,7 +18,7 @@ export interface FillAccounting {
  * reduces or closes it are deducted from realized PnL. A fill that crosses zero is split: the
  * closing part realises against the old basis, the rest opens a new position at the fill price,
  * and its fee is split pro rata. Every amount is rounded to cash once, and the opening part takes
- * the remainder, so cash − Σ costBasis − Σ realizedPnl stays exactly equal to net deposits.
+ * the remainder, so cash + Σ costBasis − Σ realizedPnl stays exactly equal to net deposits.
  */
 export function applyFill(before: PositionSnapshot, side: Side, quantity: Decimal, price: Decimal, fee: Decimal): FillAccounting {
   const q0 = dec(before.quantity);
