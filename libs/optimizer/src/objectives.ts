@@ -42,6 +42,7 @@ export function scoreOutcome(outcome: TrialOutcome, objective: Objective, minTra
 
 export function scored(evaluator: Evaluator, objective: Objective, minTrades = 0): Evaluator {
   return {
+    pipelined: evaluator.pipelined,
     evaluate: async (tasks, rule, signal) =>
       (await evaluator.evaluate(tasks, rule, signal)).map((o) => scoreOutcome(o, objective, minTrades)),
   };

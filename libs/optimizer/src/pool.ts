@@ -25,11 +25,12 @@ export interface PoolOptions<C> {
   /** identifies the context for the per-thread set-up cache; defaults to its JSON */
   contextKey?: string;
   threads: number;
-  /** tasks per round trip; default spreads a batch over 2 chunks per thread */
+  /** tasks per round trip; default spreads a batch over at least 2 chunks per thread, at most 64 trials each */
   chunkSize?: number;
 }
 
 export class WorkerPool<C> implements Evaluator {
+  readonly pipelined = true;
   private readonly piscina: Piscina<WorkerTask, TrialOutcome[]>;
 
   constructor(private readonly options: PoolOptions<C>) {
@@ -42,7 +43,7 @@ export class WorkerPool<C> implements Evaluator {
   }
 
   withContext<D>(context: D, contextKey?: string): Evaluator {
-    return { evaluate: (tasks, rule, signal) => this.run(tasks, rule, signal, context, contextKey ?? JSON.stringify(context)) };
+    return { pipelined: true, evaluate: (tasks, rule, signal) => this.run(tasks, rule, signal, context, contextKey ?? JSON.stringify(context)) };
   }
 
   evaluate(tasks: readonly TrialTask[], rule: PruneRule | null, signal?: AbortSignal): Promise<TrialOutcome[]> {
@@ -51,7 +52,7 @@ export class WorkerPool<C> implements Evaluator {
   }
 
   private async run(tasks: readonly TrialTask[], rule: PruneRule | null, signal: AbortSignal | undefined, context: unknown, contextKey: string): Promise<TrialOutcome[]> {
-    const size = this.options.chunkSize ?? Math.max(1, Math.ceil(tasks.length / (2 * this.options.threads)));
+    const size = this.options.chunkSize ?? Math.max(1, Math.min(64, Math.ceil(tasks.length / (2 * this.options.threads))));
     const chunks: Promise<TrialOutcome[]>[] = [];
     for (let i = 0; i < tasks.length; i += size) {
       const task: WorkerTask = { module: this.options.module, contextKey, context, trials: tasks.slice(i, i + size), prune: rule };

@@ -23,6 +23,8 @@ export function checkSpace(space: readonly ParamSpec[]): void {
     if (p.log && p.low <= 0) throw new Error(`${p.name}: log scale needs low > 0`);
     const step = stepOf(p);
     if (step !== undefined && !(step > 0)) throw new Error(`${p.name}: step must be > 0`);
+    // Stepped log parameters are scored on [low - step/2, high + step/2] in log space.
+    if (p.log && step !== undefined && p.low - step / 2 <= 0) throw new Error(`${p.name}: log scale needs low > step / 2`);
   }
 }
 

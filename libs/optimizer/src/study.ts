@@ -3,6 +3,8 @@ import type { Params } from './space.js';
 import { bestTrial, type Direction, type Sampler, type Trial, type TrialOutcome, type TrialTask } from './types.js';
 
 export interface Evaluator {
+  /** true for thread pools: batches may be queued ahead when samples ignore history */
+  readonly pipelined?: boolean;
   evaluate(tasks: readonly TrialTask[], prune: PruneRule | null, signal?: AbortSignal): Promise<TrialOutcome[]>;
 }
 
@@ -42,29 +44,40 @@ export const DEFAULT_STATIC_BATCH = 512;
 // numbered below the batch, the batch is evaluated (in parallel when the evaluator is a pool), and
 // outcomes are told in trial-number order. The batch size is an option of the study, never the
 // thread count, so a seed gives the same trial table on 1 or N threads.
+// When nothing depends on history (grid or random sampler, no pruner) and the evaluator is a
+// pool, the next batch is already queued while one is told, so threads never idle at the barrier.
 export async function optimize(options: StudyOptions): Promise<StudyResult> {
   const { sampler, evaluator, pruner, signal, onProgress } = options;
   const direction = options.direction ?? 'maximize';
   const total = Math.min(options.nTrials ?? sampler.total ?? 100, sampler.total ?? Infinity);
   const batchSize = options.batchSize ?? (sampler.adaptive ? DEFAULT_ADAPTIVE_BATCH : DEFAULT_STATIC_BATCH);
+  const depth = evaluator.pipelined && !sampler.adaptive && !pruner ? 2 : 1;
   const trials: Trial[] = [];
+  const inflight: { tasks: TrialTask[]; outcomes: Promise<TrialOutcome[]> }[] = [];
+  let asked = 0;
   let best: Trial | null = null;
   let cancelled = false;
   while (trials.length < total) {
-    if (signal?.aborted) { cancelled = true; break; }
-    const numbers = Array.from({ length: Math.min(batchSize, total - trials.length) }, (_, i) => trials.length + i);
-    const params = sampler.ask(trials, numbers, direction);
-    const tasks = numbers.map((number, i) => ({ number, params: params[i] }));
-    const rule = pruner?.snapshot(trials, direction) ?? null;
+    while (inflight.length < depth && asked < total && !signal?.aborted) {
+      const numbers = Array.from({ length: Math.min(batchSize, total - asked) }, (_, i) => asked + i);
+      asked += numbers.length;
+      const params = sampler.ask(trials, numbers, direction);
+      const tasks = numbers.map((number, i) => ({ number, params: params[i] }));
+      const outcomes = evaluator.evaluate(tasks, pruner?.snapshot(trials, direction) ?? null, signal);
+      outcomes.catch(() => undefined); // a batch dropped on cancellation must not surface as unhandled
+      inflight.push({ tasks, outcomes });
+    }
+    const batch = inflight.shift();
+    if (signal?.aborted || !batch) { cancelled = signal?.aborted ?? false; break; }
     let outcomes: TrialOutcome[];
     try {
-      outcomes = await evaluator.evaluate(tasks, rule, signal);
+      outcomes = await batch.outcomes;
     } catch (err) {
       if (signal?.aborted) { cancelled = true; break; }
       throw err;
     }
-    for (let i = 0; i < tasks.length; i++) {
-      const trial: Trial = { ...tasks[i], ...outcomes[i] };
+    for (let i = 0; i < batch.tasks.length; i++) {
+      const trial: Trial = { ...batch.tasks[i], ...outcomes[i] };
       trials.push(trial);
       best = bestTrial(best ? [best, trial] : [trial], direction);
       onProgress?.({ done: trials.length, total, trial, best });
