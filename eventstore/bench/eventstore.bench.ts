@@ -13,6 +13,16 @@ const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5000);
 const TOTAL_EVENTS = Number(process.env.BENCH_TOTAL_EVENTS ?? 200_000);
 const LIVE_PER_SECOND = 200;
+// Durable commits are the default and the figure that counts. BENCH_SYNCHRONOUS_COMMIT=off runs
+// both stores without waiting for the WAL flush, which shows what each spends besides fsync.
+const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on';
+
+function sessionUrl(url: string): string {
+  if (SYNCHRONOUS_COMMIT === 'on') return url;
+  const u = new URL(url);
+  u.searchParams.set('options', '-c synchronous_commit=off');
+  return u.toString();
+}
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -31,24 +41,29 @@ async function main(): Promise<void> {
   const suffix = randomBytes(3).toString('hex');
   const names = { ours: `bench_es_ours_${suffix}`, emmett: `bench_es_emmett_${suffix}` };
   const started = performance.now();
-  const oursUrl = await ensureDatabase(SERVER_URL, names.ours);
-  const emmettUrl = await ensureDatabase(SERVER_URL, names.emmett);
+  const oursUrl = sessionUrl(await ensureDatabase(SERVER_URL, names.ours));
+  const emmettUrl = sessionUrl(await ensureDatabase(SERVER_URL, names.emmett));
   await runMigrations(oursUrl);
   const targets = [oursTarget(oursUrl), await emmettTarget(emmettUrl)];
-  log(`server ${new URL(SERVER_URL).host}, databases ${names.ours} / ${names.emmett}, ${PHASE_MS} ms phases, ${TOTAL_EVENTS} events for reads`);
+  log(`server ${new URL(SERVER_URL).host}, databases ${names.ours} / ${names.emmett}, ${PHASE_MS} ms phases, ${TOTAL_EVENTS} events for reads, synchronous_commit ${SYNCHRONOUS_COMMIT}`);
   const perSec = (n: number) => `${Math.round(n).toLocaleString('en-US')}/s`;
   try {
     const single1 = await both(targets, 'single appends, 1 writer', (t) => singleAppends(t, 1, PHASE_MS, 'one'), perSec);
     const single10 = await both(targets, 'single appends, 10 writers', (t) => singleAppends(t, 10, PHASE_MS, 'ten'), perSec);
     const batched = await both(targets, 'batched appends of 100', (t) => batchedAppends(t, 100, PHASE_MS), (r) => perSec(r.rate));
-    // Every target now gets the same number of events before the read phases.
+    // Both logs are topped up to the same size before the read phases.
+    const tables = [{ url: oursUrl, table: 'events' }, { url: emmettUrl, table: messagesTable.name }];
+    const before = await Promise.all(tables.map((t) => countEvents(t.url, t.table)));
+    const total = Math.max(TOTAL_EVENTS, ...before);
     await both(targets, 'top-up to read set', async (t) => {
-      const before = await countEvents(t === targets[0] ? oursUrl : emmettUrl, t === targets[0] ? 'events' : messagesTable.name);
-      const { seconds } = await timed(() => fill(t, TOTAL_EVENTS - before));
-      return { before, seconds };
-    }, (r) => `${r.before} → ${TOTAL_EVENTS} events in ${r.seconds.toFixed(1)} s`);
-    const reads = await both(targets, 'read all (pages of 1000)', (t) => readAllRate(t, TOTAL_EVENTS), perSec);
-    const catchUps = await both(targets, 'subscription catch-up', (t) => catchUpRate(t, TOTAL_EVENTS), perSec);
+      const had = before[targets.indexOf(t)]!;
+      const { seconds } = await timed(() => fill(t, total - had));
+      return { had, seconds };
+    }, (r) => `${r.had} → ${total} events in ${r.seconds.toFixed(1)} s`);
+    const gap = (missed: number) => (missed > 0 ? `SKIPPED ${missed}` : `DELIVERED ${-missed} EXTRA (duplicates)`);
+    const withMissed = (r: { rate: number; missed: number }) => `${perSec(r.rate)}${r.missed ? ` (${gap(r.missed)} of ${total} events)` : ''}`;
+    const reads = await both(targets, 'read all (pages of 1000)', (t) => readAllRate(t, total), withMissed);
+    const catchUps = await both(targets, 'subscription catch-up', (t) => catchUpRate(t, total), withMissed);
     const latency = await both(targets, `delivery @ ${LIVE_PER_SECOND}/s`, (t) => deliveryLatency(t, LIVE_PER_SECOND, PHASE_MS),
       (r) => `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.samples} samples, ${r.lost} not delivered)`);
 
@@ -56,12 +71,15 @@ async function main(): Promise<void> {
       { metric: 'single appends, 1 writer', unit: 'appends/s', ours: single1[0]!, emmett: single1[1]!, higherIsBetter: true, target: 5_000 },
       { metric: 'single appends, 10 writers', unit: 'appends/s', ours: single10[0]!, emmett: single10[1]!, higherIsBetter: true, target: 15_000 },
       { metric: 'batched appends of 100', unit: 'events/s', ours: batched[0]!.rate, emmett: batched[1]!.rate, higherIsBetter: true, target: 100_000 },
-      { metric: 'read all', unit: 'events/s', ours: reads[0]!, emmett: reads[1]!, higherIsBetter: true },
-      { metric: 'subscription catch-up', unit: 'events/s', ours: catchUps[0]!, emmett: catchUps[1]!, higherIsBetter: true, target: 50_000 },
+      { metric: 'read all', unit: 'events/s', ours: reads[0]!.rate, emmett: reads[1]!.rate, higherIsBetter: true },
+      { metric: 'subscription catch-up', unit: 'events/s', ours: catchUps[0]!.rate, emmett: catchUps[1]!.rate, higherIsBetter: true, target: 50_000 },
       { metric: 'delivery latency p50', unit: 'ms', ours: latency[0]!.p50, emmett: latency[1]!.p50, higherIsBetter: false },
       { metric: 'delivery latency p99', unit: 'ms', ours: latency[0]!.p99, emmett: latency[1]!.p99, higherIsBetter: false, target: 10 },
     ];
     console.log(`\n${table(rows)}\n`);
+    for (const [label, results] of [['read all', reads], ['catch-up', catchUps]] as const) {
+      results.forEach((r, i) => r.missed && log(`${targets[i]!.name} ${label}: ${gap(r.missed)} of ${total} events`));
+    }
     log(`Emmett's catch-up and delivery: message batch puller, batchSize ${EMMETT_PULLING.batchSize}, pullingFrequencyInMs ${EMMETT_PULLING.pullingFrequencyInMs}`);
     log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s on ${new Date().toISOString()}`);
   } finally {

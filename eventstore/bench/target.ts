@@ -17,7 +17,7 @@ export interface BenchTarget {
   append(stream: string, events: BenchPayload[], expected: bigint | null): Promise<bigint>;
   /** Reads the whole log in pages of `pageSize`; returns how many events it saw. */
   readAll(pageSize: number): Promise<number>;
-  /** Subscribes from the beginning and returns once `total` events have been delivered. */
+  /** Subscribes from the beginning until `total` events are delivered or it reaches the end; returns the count. */
   catchUp(total: number): Promise<number>;
   /** Starts a live subscriber (from the end); resolves once it is live, with its stop function. */
   live(onEvent: (payload: BenchPayload) => void): Promise<() => Promise<void>>;

@@ -49,16 +49,18 @@ export async function fill(target: BenchTarget, count: number): Promise<void> {
   }));
 }
 
-export async function readAllRate(target: BenchTarget, expected: number): Promise<number> {
+/**
+ * Rates count what was delivered. A store that pages by a position that concurrent transactions
+ * commit out of order skips events: that is reported as `missed`, not hidden.
+ */
+export async function readAllRate(target: BenchTarget, expected: number): Promise<{ rate: number; missed: number }> {
   const { result, seconds } = await timed(() => target.readAll(1000));
-  if (result !== expected) throw new Error(`${target.name}: read ${result} events, expected ${expected}`);
-  return result / seconds;
+  return { rate: result / seconds, missed: expected - result };
 }
 
-export async function catchUpRate(target: BenchTarget, total: number): Promise<number> {
+export async function catchUpRate(target: BenchTarget, total: number): Promise<{ rate: number; missed: number }> {
   const { result, seconds } = await timed(() => target.catchUp(total));
-  if (result < total) throw new Error(`${target.name}: caught up on ${result} events, expected ${total}`);
-  return result / seconds;
+  return { rate: result / seconds, missed: total - result };
 }
 
 /**

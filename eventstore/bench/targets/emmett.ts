@@ -43,6 +43,8 @@ export async function emmettTarget(connectionString: string): Promise<BenchTarge
         executor: pool.execute,
         signal: new AbortController().signal,
         ...EMMETT_PULLING,
+        // Stops at the end of the log too: events it skipped would otherwise never bring it to `total`.
+        stopWhen: { noMessagesLeft: true },
         eachBatch: async (messages): Promise<{ type: 'STOP' } | undefined> => {
           count += messages.length;
           return count >= total ? { type: 'STOP' } : undefined;
