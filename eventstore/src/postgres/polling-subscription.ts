@@ -60,9 +60,12 @@ export class PollingSubscription<Cursor> implements Subscription {
     try {
       // Resolved once: re-resolving 'end' on a later read would move the start or, worse, rewind it.
       this.cursor = typeof this.start === 'function' ? await (this.start as () => Promise<Cursor | null>)() : this.start;
+      let prefetched: Promise<RecordedEvent[]> | null = null;
       while (!this.stopped) {
-        this.dirty = false;
-        const events = await this.source.fetch(this.cursor, this.options.batchSize);
+        const events = await (prefetched ?? this.fetch(this.cursor));
+        prefetched = null;
+        // While catching up, the next batch is read while this one is being consumed.
+        if (events.length === this.options.batchSize) prefetched = this.fetch(this.source.cursorOf(events[events.length - 1]));
         for (const event of events) {
           if (this.stopped) return;
           this.cursor = this.source.cursorOf(event);
@@ -81,6 +84,14 @@ export class PollingSubscription<Cursor> implements Subscription {
       this.stopped = true;
       this.detach();
     }
+  }
+
+  /** Clears the wake-up flag as the read goes out: a hint arriving after this point wakes the next sleep. */
+  private fetch(cursor: Cursor | null): Promise<RecordedEvent[]> {
+    this.dirty = false;
+    const read = this.source.fetch(cursor, this.options.batchSize);
+    read.catch(() => undefined); // a prefetch abandoned by unsubscribe must not surface as unhandled
+    return read;
   }
 
   private sleep(): Promise<void> {

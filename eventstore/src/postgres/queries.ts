@@ -2,6 +2,11 @@ import type { QueryConfig } from 'pg';
 import type { EventFilter, Position, ReadAllOptions, ReadStreamOptions } from '../types.js';
 import { EVENT_COLUMNS, filterConditions, positionParams, SETTLED } from './rows.js';
 
+/**
+ * Qualified on purpose: a bare `tx_id` in ORDER BY names the output column `tx_id::text`, which
+ * sorts xids as strings ('99999' after '100000') and cannot use the (tx_id, global_position) index.
+ */
+const LOG_ORDER = (order: 'asc' | 'desc') => `events.tx_id ${order}, events.global_position ${order}`;
 const where = (conditions: string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
 const limitOf = (maxCount: number | undefined) => (maxCount === undefined ? '' : `limit ${Math.max(0, Math.floor(maxCount))}`);
 
@@ -38,7 +43,7 @@ export function readAllQuery(options: ReadAllOptions): QueryConfig {
   conditions.push(...filterConditions(options.filter, values));
   const order = backwards ? 'desc' : 'asc';
   return {
-    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by tx_id ${order}, global_position ${order} ${limitOf(options.maxCount)}`,
+    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by ${LOG_ORDER(order)} ${limitOf(options.maxCount)}`,
     values,
   };
 }
@@ -52,7 +57,7 @@ export function settledAfterQuery(cursor: Position | null, limit: number, filter
   }
   conditions.push(...filterConditions(filter, values));
   return {
-    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by tx_id, global_position limit ${limit}`,
+    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by ${LOG_ORDER('asc')} limit ${limit}`,
     values,
   };
 }

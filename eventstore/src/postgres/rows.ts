@@ -34,14 +34,18 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 export function filterConditions(filter: EventFilter | undefined, params: unknown[]): string[] {
   const conditions: string[] = [];
   if (filter?.streamCategories?.length) {
-    params.push(filter.streamCategories);
-    conditions.push(`stream_category = any($${params.length}::text[])`);
+    conditions.push(oneOf('stream_category', filter.streamCategories, params));
   }
   if (filter?.eventTypes?.length) {
-    params.push(filter.eventTypes);
-    conditions.push(`type = any($${params.length}::text[])`);
+    conditions.push(oneOf('type', filter.eventTypes, params));
   }
   return conditions;
+}
+
+/** A single value compares with `=` so the (column, tx_id, global_position) index also gives the order. */
+function oneOf(column: string, values: string[], params: unknown[]): string {
+  params.push(values.length === 1 ? values[0] : values);
+  return values.length === 1 ? `${column} = $${params.length}` : `${column} = any($${params.length}::text[])`;
 }
 
 export function positionParams(position: Position): [string, string] {
