@@ -97,13 +97,12 @@ export class PollingSubscription<Cursor> implements Subscription {
   private sleep(): Promise<void> {
     if (this.dirty || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wake = undefined;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, this.options.pollMs);
       this.wake = done;
     });
   }

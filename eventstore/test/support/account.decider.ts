@@ -1,4 +1,4 @@
-import type { Decider } from '../../src/index.js';
+import type { Decider } from '../../src/decider.js';
 
 /** A tiny decider for the command-handler tests: an account that must exist and never go negative. */
 export type AccountCommand =
