@@ -1,6 +1,6 @@
-import { dumbo } from '@event-driven-io/dumbo';
+import { dumbo, rawSql, single } from '@event-driven-io/dumbo';
 import { STREAM_DOES_NOT_EXIST, type Event } from '@event-driven-io/emmett';
-import { getPostgreSQLEventStore, postgreSQLEventStoreMessageBatchPuller, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
+import { getPostgreSQLEventStore, messagesTable, postgreSQLEventStoreMessageBatchPuller, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import type { BenchPayload, BenchTarget } from '../target.js';
 
 /**
@@ -63,7 +63,10 @@ export async function emmettTarget(connectionString: string): Promise<BenchTarge
           return undefined;
         },
       });
-      const running = puller.start({ startFrom: 'END' });
+      // Not startFrom 'END': in 0.42 its "last position" query sorts ascending and returns the
+      // first message, so 'END' replays the whole log. We pass the real end as a checkpoint.
+      const { end } = await single(pool.execute.query<{ end: string }>(rawSql(`select coalesce(max(global_position), 0)::text as end from ${messagesTable.name}`)));
+      const running = puller.start({ startFrom: { lastCheckpoint: BigInt(end) } });
       // The puller reads the end position before its first poll; give it that round trip.
       await new Promise((resolve) => setTimeout(resolve, 200));
       return async () => { await puller.stop(); await running; };
