@@ -5,6 +5,7 @@ import type {
 import { buyingPower, checkSettings, parseCash, requireText, reservationFor } from './account.rules.js';
 import { AccountAlreadyOpenedError, AccountNotFoundError, InsufficientFundsError, InvalidFillError, OrderRejectedError } from './errors.js';
 import { dec, Decimal, parseNonNegative, parsePositive, roundCashUp, toDecimalString } from './money.js';
+import { addId, emptyIdSet, hasId } from './id-set.js';
 import { applyFill, FLAT_POSITION } from './position.js';
 
 function opened(state: AccountState, accountId: string): OpenAccountState {
@@ -29,7 +30,7 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
     case 'DepositFunds': {
       const { data } = command;
       const account = opened(state, data.accountId);
-      if (account.transferIds[data.transferId]) return [];
+      if (hasId(account.transferIds, data.transferId)) return [];
       const amount = parseCash(data.amount, 'amount', { positive: true });
       const cashAfter = toDecimalString(dec(account.cash).plus(amount));
       return [{ type: 'FundsDeposited', data: { accountId: data.accountId, transferId: data.transferId, amount: toDecimalString(amount), cashAfter, at: data.at } }];
@@ -37,7 +38,7 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
     case 'WithdrawFunds': {
       const { data } = command;
       const account = opened(state, data.accountId);
-      if (account.transferIds[data.transferId]) return [];
+      if (hasId(account.transferIds, data.transferId)) return [];
       const amount = parseCash(data.amount, 'amount', { positive: true });
       const available = buyingPower(account);
       if (amount.gt(available)) throw new InsufficientFundsError(`cannot withdraw ${amount.toFixed()}: ${available.toFixed()} is free of reservations`);
@@ -70,7 +71,7 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
 
 function reserve({ type, data }: ReserveForOrder, state: AccountState): AccountEvent[] {
   if (state.status === 'none') throw new OrderRejectedError('ACCOUNT_NOT_FOUND', `account ${data.accountId} does not exist`);
-  if (state.reservedOrderIds[data.orderId]) return [];
+  if (hasId(state.reservedOrderIds, data.orderId)) return [];
   const reservedCash = reservationFor(state, { type, data });
   return [{ type: 'OrderFundsReserved', data: {
     accountId: data.accountId, orderId: data.orderId, symbol: data.symbol, side: data.side,
@@ -86,7 +87,7 @@ function reserve({ type, data }: ReserveForOrder, state: AccountState): AccountE
  * its share (price improvement, a lower fee) becomes buying power again.
  */
 function settle({ data }: SettleFill, account: OpenAccountState): AccountEvent[] {
-  if (account.fillIds[data.fillId]) return [];
+  if (hasId(account.fillIds, data.fillId)) return [];
   const quantity = parsePositive(data.quantity, 'quantity');
   const price = parsePositive(data.price, 'price');
   const fee = parseNonNegative(data.fee, 'fee');
@@ -122,14 +123,14 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
     const { data } = event;
     return {
       status: 'open', accountId: data.accountId, name: data.name, cash: data.openingDeposit, settings: data.settings, apiKeyHash: data.apiKeyHash,
-      reservations: {}, positions: {}, transferIds: {}, reservedOrderIds: {}, fillIds: {},
+      reservations: {}, positions: {}, transferIds: emptyIdSet(), reservedOrderIds: emptyIdSet(), fillIds: emptyIdSet(),
     };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'FundsDeposited':
     case 'FundsWithdrawn':
-      return { ...state, cash: event.data.cashAfter, transferIds: { ...state.transferIds, [event.data.transferId]: true } };
+      return { ...state, cash: event.data.cashAfter, transferIds: addId(state.transferIds, event.data.transferId) };
     case 'AccountSettingsChanged':
       return { ...state, settings: event.data.settings };
     case 'ApiKeyRotated':
@@ -139,7 +140,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
       return {
         ...state,
         reservations: { ...state.reservations, [orderId]: { orderId, symbol, side, quantity, price, cash: reservedCash } },
-        reservedOrderIds: { ...state.reservedOrderIds, [orderId]: true },
+        reservedOrderIds: addId(state.reservedOrderIds, orderId),
       };
     }
     case 'FillSettled': {
@@ -147,7 +148,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
       const reservations = { ...state.reservations };
       if (reservation && reservation.quantity !== '0') reservations[orderId] = { ...reservations[orderId], ...reservation };
       else if (reservation) delete reservations[orderId];
-      return { ...state, cash: cashAfter, positions: { ...state.positions, [symbol]: position }, reservations, fillIds: { ...state.fillIds, [fillId]: true } };
+      return { ...state, cash: cashAfter, positions: { ...state.positions, [symbol]: position }, reservations, fillIds: addId(state.fillIds, fillId) };
     }
     case 'OrderReservationReleased': {
       const { [event.data.orderId]: _released, ...reservations } = state.reservations;

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '#eventstore';
 import type { OrderRejectionReason } from './errors.js';
+import type { IdSet } from './id-set.js';
 
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 
@@ -129,7 +130,7 @@ export type { OrderRejectionReason };
 
 /**
  * Sets of handled ids (transfers, orders, fills) make every command idempotent under
- * at-least-once delivery; they grow with the account's history, which a snapshot would bound.
+ * at-least-once delivery; they grow with the account's history (see IdSet for why not records).
  */
 export interface OpenAccountState {
   status: 'open';
@@ -140,9 +141,9 @@ export interface OpenAccountState {
   apiKeyHash: string;
   reservations: Record<string, Reservation>;
   positions: Record<string, PositionSnapshot>;
-  transferIds: Record<string, true>;
-  reservedOrderIds: Record<string, true>;
-  fillIds: Record<string, true>;
+  transferIds: IdSet;
+  reservedOrderIds: IdSet;
+  fillIds: IdSet;
 }
 
 export type AccountState = { status: 'none' } | OpenAccountState;

@@ -8,3 +8,4 @@ export * from './order.events.js';
 export { orderDecider } from './order.decider.js';
 export { executeOrder, sessionEnd, DEFAULT_PAPER_BROKER_CONFIG, type PaperBrokerConfig, type PriceUpdate } from './paper-broker.js';
 export { portfolioOf, type Portfolio, type PortfolioPosition } from './portfolio.js';
+export { addId, emptyIdSet, hasId, type IdSet } from './id-set.js';
