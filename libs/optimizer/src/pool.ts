@@ -25,12 +25,13 @@ export interface PoolOptions<C> {
   /** identifies the context for the per-thread set-up cache; defaults to its JSON */
   contextKey?: string;
   threads: number;
-  /** tasks per round trip; default spreads a batch over at least 2 chunks per thread, at most 64 trials each */
+  /** trials per round trip; default: 2 chunks per thread, 4 to 64 trials each (round trips cost more than a GOOG backtest) */
   chunkSize?: number;
 }
 
 export class WorkerPool<C> implements Evaluator {
   readonly pipelined = true;
+  readonly strayErrors: unknown[] = [];
   private readonly piscina: Piscina<WorkerTask, TrialOutcome[]>;
 
   constructor(private readonly options: PoolOptions<C>) {
@@ -40,6 +41,10 @@ export class WorkerPool<C> implements Evaluator {
       maxThreads: options.threads,
       idleTimeout: 60_000,
     });
+    // Aborting a running task terminates its thread; a result the thread had already posted then
+    // arrives for a task piscina has forgotten and is emitted as a pool 'error'. The study has
+    // dropped that batch anyway, so the error is kept for inspection instead of crashing the process.
+    this.piscina.on('error', (err: unknown) => { this.strayErrors.push(err); });
   }
 
   withContext<D>(context: D, contextKey?: string): Evaluator {
@@ -52,7 +57,7 @@ export class WorkerPool<C> implements Evaluator {
   }
 
   private async run(tasks: readonly TrialTask[], rule: PruneRule | null, signal: AbortSignal | undefined, context: unknown, contextKey: string): Promise<TrialOutcome[]> {
-    const size = this.options.chunkSize ?? Math.max(1, Math.min(64, Math.ceil(tasks.length / (2 * this.options.threads))));
+    const size = this.options.chunkSize ?? Math.min(64, Math.max(4, Math.ceil(tasks.length / (2 * this.options.threads))));
     const chunks: Promise<TrialOutcome[]>[] = [];
     for (let i = 0; i < tasks.length; i += size) {
       const task: WorkerTask = { module: this.options.module, contextKey, context, trials: tasks.slice(i, i + size), prune: rule };
