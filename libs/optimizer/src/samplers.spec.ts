@@ -60,6 +60,8 @@ describe('Parzen estimator', () => {
     const raw = bandwidths([0.3, 0.32], 0, 1, { ...parzen, considerMagicClip: false });
     expect(raw[0]).toBeCloseTo(0.02, 12); // first point: distance to its right neighbour only
     expect(raw[1]).toBeCloseTo(0.18, 12); // farther of 0.3 and the prior mean 0.5
+    const ends = bandwidths([0.3, 0.32], 0, 1, { ...parzen, considerMagicClip: false, considerEndpoints: true });
+    expect(ends[0]).toBeCloseTo(0.3, 12); // the lower bound 0 now counts as a neighbour
   });
 
   it('has a normalised density (float) and mass (int), and samples inside the bounds', () => {
