@@ -37,9 +37,22 @@ export async function startApp(config: AppConfig, options: { projections?: Proje
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
-      await eventStore.close();
-      await db.server.stop();
+      // Each step is bounded: a dependency that died first must not keep the process from exiting.
+      await bounded(app.close(), 'http and workers');
+      await bounded(eventStore.close(), 'event store');
+      await bounded(db.server.stop(), 'postgres');
     },
   };
+}
+
+async function bounded(step: Promise<unknown>, what: string, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      process.stderr.write(`shutdown: ${what} did not stop within ${ms} ms, going on\n`);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([step.catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }

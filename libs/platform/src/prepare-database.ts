@@ -17,6 +17,7 @@ export async function prepareDatabase(config: AppConfig, log: (line: string) => 
   const server = await resolveDatabaseServer({
     databaseUrl: config.DATABASE_URL,
     dataDir: path.resolve(config.DATA_DIR),
+    alwaysEmbedded: config.EMBEDDED_POSTGRES === 'always',
     log: (line) => log(`[postgres] ${line.trim()}`),
   });
   const url = config.DATABASE_URL ?? (await ensureDatabase(server.url, config.DATABASE_NAME));
