@@ -1,9 +1,21 @@
-import type { Projection } from '#eventstore';
+import type { CommandHandler, EventStore, Projection } from '#eventstore';
 import { LatestPriceRow, MarketBarRow, marketBarsProjection } from '#projections/market-bars';
 import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/stream-catalogue';
 
-/** Every read model and saga the worker runs, in no particular order: each has its own checkpoint. */
+/** What sagas need to act: they issue commands through the handler, never write read models. */
+export interface SagaDeps {
+  store: EventStore;
+  commands: CommandHandler;
+  clock: () => Date;
+}
+
+/** Every read model the worker runs; each has its own checkpoint. */
 export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection];
+
+/** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
+export function createSagas(_deps: SagaDeps): Projection[] {
+  return [];
+}
 
 export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow];
 

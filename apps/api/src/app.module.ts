@@ -3,9 +3,9 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import type { EventStore, Projection } from '#eventstore';
-import { APP_CONFIG, EVENT_STORE, PROJECTIONS, ProjectionsService, redisProvider, RunRole, type AppConfig } from '#libs/platform';
-import { readModelEntities, runnableProjections } from '#projections/registry';
+import { CommandHandler, type EventStore, type Projection } from '#eventstore';
+import { APP_CONFIG, CLOCK, EVENT_STORE, PROJECTIONS, ProjectionsService, redisProvider, RunRole, REDIS, type AppConfig } from '#libs/platform';
+import { createSagas, readModelEntities, runnableProjections } from '#projections/registry';
 import { HealthController } from './health/health.controller.js';
 import { MarketDataController } from './market-data/market-data.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -17,6 +17,7 @@ export interface AppRuntime {
   eventStore: EventStore;
   /** Projections and sagas this process runs; the api-only role runs none. */
   projections?: Projection[];
+  clock?: () => Date;
 }
 
 @Module({})
@@ -26,7 +27,14 @@ export class AppModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: runtime.config },
       { provide: EVENT_STORE, useValue: runtime.eventStore },
-      { provide: PROJECTIONS, useValue: runsWorker ? runtime.projections ?? runnableProjections : [] },
+      { provide: CLOCK, useValue: runtime.clock ?? (() => new Date()) },
+      { provide: CommandHandler, useFactory: (store: EventStore) => new CommandHandler(store), inject: [EVENT_STORE] },
+      {
+        provide: PROJECTIONS,
+        inject: [EVENT_STORE, CommandHandler, CLOCK],
+        useFactory: (store: EventStore, commands: CommandHandler, clock: () => Date): Projection[] =>
+          runsWorker ? runtime.projections ?? [...runnableProjections, ...createSagas({ store, commands, clock })] : [],
+      },
       { provide: APP_PIPE, useValue: validationPipe },
       { provide: APP_FILTER, useClass: ProblemFilter },
       redisProvider,
@@ -34,6 +42,8 @@ export class AppModule {
     ];
     return {
       module: AppModule,
+      // Feature modules (accounts, orders, signals ...) inject the event store, command handler and clock.
+      global: true,
       imports: [
         TypeOrmModule.forRoot({
           type: 'postgres',
@@ -54,7 +64,7 @@ export class AppModule {
       ],
       controllers: [HealthController, MarketDataController],
       providers,
-      exports: [ProjectionsService],
+      exports: [ProjectionsService, CommandHandler, CLOCK, EVENT_STORE, APP_CONFIG, REDIS],
     };
   }
 }
