@@ -1,6 +1,8 @@
 import type { CommandHandler, EventStore, Projection } from '#eventstore';
 import { LatestPriceRow, MarketBarRow, marketBarsProjection } from '#projections/market-bars';
 import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/stream-catalogue';
+import { AccountRow, accountsProjection } from '#projections/accounts';
+import { ApiKeyRow, apiKeysProjection } from '#projections/api-keys';
 
 /** What sagas need to act: they issue commands through the handler, never write read models. */
 export interface SagaDeps {
@@ -10,14 +12,14 @@ export interface SagaDeps {
 }
 
 /** Every read model the worker runs; each has its own checkpoint. */
-export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection];
+export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection];
 
 /** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
 export function createSagas(_deps: SagaDeps): Projection[] {
   return [];
 }
 
-export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow];
+export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, ApiKeyRow];
 
 export function projectionNamed(name: string): Projection | undefined {
   return runnableProjections.find((p) => p.name === name);

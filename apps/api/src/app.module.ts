@@ -7,6 +7,7 @@ import { CommandHandler, type EventStore, type Projection } from '#eventstore';
 import { APP_CONFIG, CLOCK, EVENT_STORE, PROJECTIONS, ProjectionsService, redisProvider, RunRole, REDIS, type AppConfig } from '#libs/platform';
 import { createSagas, readModelEntities, runnableProjections } from '#projections/registry';
 import { HealthController } from './health/health.controller.js';
+import { AuthModule } from './auth/auth.module.js';
 import { MarketDataController } from './market-data/market-data.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { validationPipe } from './http/validation.js';
@@ -53,6 +54,7 @@ export class AppModule {
           logging: false,
         }),
         TerminusModule.forRoot({ logger: false }),
+        AuthModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.LOG_LEVEL,

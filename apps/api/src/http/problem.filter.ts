@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { domainProblem } from '../auth/domain-errors.js';
 
 export interface Problem {
   statusCode: number;
@@ -38,6 +39,8 @@ export class ProblemFilter implements ExceptionFilter {
       const details = fromBody.details ?? (Array.isArray(fromBody.message) ? fromBody.message : undefined);
       return { statusCode: status, code, message, ...(details === undefined ? {} : { details }) };
     }
+    const domain = domainProblem(error);
+    if (domain) return domain;
     // Fastify's own client errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
     const fastify = error as { statusCode?: number; code?: string; message?: string };
     if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {

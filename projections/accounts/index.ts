@@ -1,0 +1,2 @@
+export * from './account.entity.js';
+export * from './accounts.projection.js';
