@@ -1,0 +1,10 @@
+export * from './webhook.events.js';
+export * from './errors.js';
+export { webhookDecider } from './webhook.decider.js';
+export { checkWebhookSpec, isAllowListEntry, MAX_ALLOW_LIST } from './webhook.rules.js';
+export * from './webhook-secret.js';
+export * from './signature.js';
+export * from './dedupe.js';
+export * from './alert.js';
+export * from './auto-trading.js';
+export * from './ip-allow-list.js';
