@@ -3,8 +3,9 @@ import { ProjectionCheckpoints1732406400100 } from './1732406400100-projection-c
 import { StreamCatalogue1732406400200 } from './1732406400200-stream-catalogue.js';
 import { MarketBars1732406400300 } from './1732406400300-market-bars.js';
 import { Accounts1732406401000 } from './1732406401000-accounts.js';
+import { AccountReservations1732406401020 } from './1732406401020-account-reservations.js';
 
 export const migrations = [
   EventStore1732406400000,
   ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300,
-  Accounts1732406401000];
+  Accounts1732406401000, AccountReservations1732406401020];

@@ -11,3 +11,10 @@ export class AccountRow {
   @Column({ name: 'opened_at', type: 'timestamptz' }) openedAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
+
+@Entity({ name: 'account_reservations' })
+export class AccountReservationRow {
+  @PrimaryColumn({ name: 'account_id', type: 'text' }) accountId: string;
+  @PrimaryColumn({ name: 'order_id', type: 'text' }) orderId: string;
+  @Column({ type: 'numeric' }) cash: string;
+}

@@ -1,34 +1,58 @@
 import type { Projection, RecordedEvent } from '#eventstore';
-import type { AccountEvent } from '#libs/trading';
+import type { AccountEvent, AccountOpened } from '#libs/trading';
 import type { EntityManager } from 'typeorm';
 
+/**
+ * Also written by the request that opened the account, right after the append, so the account
+ * reads back at once; the insert is a no-op for whichever writer comes second.
+ */
+export async function recordAccountOpened(tx: EntityManager, data: AccountOpened['data']): Promise<void> {
+  await tx.query(
+    `insert into accounts (account_id, name, settings, cash, opened_at, updated_at) values ($1, $2, $3, $4, $5, $5)
+     on conflict (account_id) do nothing`,
+    [data.accountId, data.name, JSON.stringify(data.settings), data.openingDeposit, data.openedAt],
+  );
+}
+
+/** Name, settings, cash and the cash held per open order. Every number is the one the account decider computed. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  handles: ['AccountOpened', 'AccountSettingsChanged', 'FundsDeposited', 'FundsWithdrawn', 'FillSettled'],
-  tables: ['accounts'],
+  handles: ['AccountOpened', 'AccountSettingsChanged', 'FundsDeposited', 'FundsWithdrawn', 'OrderFundsReserved', 'FillSettled', 'OrderReservationReleased'],
+  tables: ['accounts', 'account_reservations'],
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
     const event = { type: recorded.type, data: recorded.data } as AccountEvent;
     switch (event.type) {
-      case 'AccountOpened': {
-        const { accountId, name, settings, openingDeposit, openedAt } = event.data;
-        await tx.query(
-          `insert into accounts (account_id, name, settings, cash, opened_at, updated_at) values ($1, $2, $3, $4, $5, $5)
-           on conflict (account_id) do nothing`,
-          [accountId, name, JSON.stringify(settings), openingDeposit, openedAt],
-        );
+      case 'AccountOpened':
+        await recordAccountOpened(tx, event.data);
         return;
-      }
       case 'AccountSettingsChanged':
         await tx.query('update accounts set settings = $2, updated_at = $3 where account_id = $1', [event.data.accountId, JSON.stringify(event.data.settings), event.data.at]);
         return;
-      // The events carry the cash the decider computed, so the read model never redoes the accounting.
       case 'FundsDeposited':
       case 'FundsWithdrawn':
-      case 'FillSettled':
-        await tx.query('update accounts set cash = $2, updated_at = $3 where account_id = $1', [event.data.accountId, event.data.cashAfter, event.data.at]);
+        await setCash(tx, event.data);
+        return;
+      case 'OrderFundsReserved':
+        await tx.query('insert into account_reservations (account_id, order_id, cash) values ($1, $2, $3) on conflict do nothing', [event.data.accountId, event.data.orderId, event.data.reservedCash]);
+        return;
+      case 'FillSettled': {
+        const { accountId, orderId, reservation } = event.data;
+        await setCash(tx, event.data);
+        if (reservation && reservation.quantity === '0') await releaseReservation(tx, accountId, orderId);
+        else if (reservation) await tx.query('update account_reservations set cash = $3 where account_id = $1 and order_id = $2', [accountId, orderId, reservation.cash]);
+        return;
+      }
+      case 'OrderReservationReleased':
+        await releaseReservation(tx, event.data.accountId, event.data.orderId);
         return;
       default:
         return;
     }
   },
 };
+
+const setCash = (tx: EntityManager, data: { accountId: string; cashAfter: string; at: string }) =>
+  tx.query('update accounts set cash = $2, updated_at = $3 where account_id = $1', [data.accountId, data.cashAfter, data.at]);
+
+const releaseReservation = (tx: EntityManager, accountId: string, orderId: string) =>
+  tx.query('delete from account_reservations where account_id = $1 and order_id = $2', [accountId, orderId]);

@@ -1,7 +1,7 @@
 import type { CommandHandler, EventStore, Projection } from '#eventstore';
 import { LatestPriceRow, MarketBarRow, marketBarsProjection } from '#projections/market-bars';
 import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/stream-catalogue';
-import { AccountRow, accountsProjection } from '#projections/accounts';
+import { AccountReservationRow, AccountRow, accountsProjection } from '#projections/accounts';
 import { ApiKeyRow, apiKeysProjection } from '#projections/api-keys';
 
 /** What sagas need to act: they issue commands through the handler, never write read models. */
@@ -19,7 +19,7 @@ export function createSagas(_deps: SagaDeps): Projection[] {
   return [];
 }
 
-export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, ApiKeyRow];
+export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow];
 
 export function projectionNamed(name: string): Projection | undefined {
   return runnableProjections.find((p) => p.name === name);

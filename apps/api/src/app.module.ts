@@ -8,6 +8,7 @@ import { APP_CONFIG, CLOCK, EVENT_STORE, PROJECTIONS, ProjectionsService, redisP
 import { createSagas, readModelEntities, runnableProjections } from '#projections/registry';
 import { HealthController } from './health/health.controller.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { MarketDataController } from './market-data/market-data.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { validationPipe } from './http/validation.js';
@@ -55,6 +56,7 @@ export class AppModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
+        AccountsModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.LOG_LEVEL,

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { CommandHandler, createEventStore } from '#eventstore';
+import { loadConfig, prepareDatabase } from '#libs/platform';
+import { readModelEntities } from '#projections/registry';
+import { DataSource } from 'typeorm';
+import { openAccount, recordOpening } from '../apps/api/src/accounts/open-account.js';
+
+const USAGE = 'usage: npm run accounts:create -- --name NAME --deposit AMOUNT [--allow-short] [--max-order-notional AMOUNT]';
+
+/**
+ * Opens an account from the operator's shell (same database settings as the app) and prints its
+ * API key: the only time the key is shown, since only its hash is stored.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      name: { type: 'string' },
+      deposit: { type: 'string', default: '0' },
+      'allow-short': { type: 'boolean', default: false },
+      'max-order-notional': { type: 'string' },
+    },
+  });
+  if (!values.name) throw new Error(USAGE);
+  const config = loadConfig();
+  const db = await prepareDatabase(config, () => undefined);
+  const store = createEventStore({ databaseUrl: db.url, eventStoreUrl: config.EVENTSTORE_URL });
+  const source = await new DataSource({ type: 'postgres', url: db.url, entities: readModelEntities }).initialize();
+  try {
+    const account = await openAccount(new CommandHandler(store, 0), {
+      name: values.name,
+      openingDeposit: values.deposit,
+      settings: { allowShort: values['allow-short'], maxOrderNotional: values['max-order-notional'] ?? null },
+      at: new Date().toISOString(),
+    });
+    await recordOpening(source, account);
+    console.log(`account ${account.accountId} opened for ${values.name} with ${account.opened.openingDeposit}`);
+    console.log(`API key (shown once, store it now): ${account.apiKey}`);
+  } finally {
+    await source.destroy();
+    await store.close();
+    await db.server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
