@@ -4,8 +4,9 @@ import { StreamCatalogue1732406400200 } from './1732406400200-stream-catalogue.j
 import { MarketBars1732406400300 } from './1732406400300-market-bars.js';
 import { Accounts1732406401000 } from './1732406401000-accounts.js';
 import { AccountReservations1732406401020 } from './1732406401020-account-reservations.js';
+import { Signals1732406401030 } from './1732406401030-signals.js';
 
 export const migrations = [
   EventStore1732406400000,
   ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300,
-  Accounts1732406401000, AccountReservations1732406401020];
+  Accounts1732406401000, AccountReservations1732406401020, Signals1732406401030];

@@ -3,6 +3,7 @@ import { LatestPriceRow, MarketBarRow, marketBarsProjection } from '#projections
 import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/stream-catalogue';
 import { AccountReservationRow, AccountRow, accountsProjection } from '#projections/accounts';
 import { ApiKeyRow, apiKeysProjection } from '#projections/api-keys';
+import { SignalRow, signalsProjection } from '#projections/signals';
 
 /** What sagas need to act: they issue commands through the handler, never write read models. */
 export interface SagaDeps {
@@ -12,14 +13,14 @@ export interface SagaDeps {
 }
 
 /** Every read model the worker runs; each has its own checkpoint. */
-export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection];
+export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection, signalsProjection];
 
 /** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
 export function createSagas(_deps: SagaDeps): Projection[] {
   return [];
 }
 
-export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow];
+export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow, SignalRow];
 
 export function projectionNamed(name: string): Projection | undefined {
   return runnableProjections.find((p) => p.name === name);

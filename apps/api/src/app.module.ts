@@ -9,6 +9,7 @@ import { createSagas, readModelEntities, runnableProjections } from '#projection
 import { HealthController } from './health/health.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { SignalsModule } from './signals/signals.module.js';
 import { MarketDataController } from './market-data/market-data.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { validationPipe } from './http/validation.js';
@@ -57,6 +58,7 @@ export class AppModule {
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
         AccountsModule,
+        SignalsModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.LOG_LEVEL,

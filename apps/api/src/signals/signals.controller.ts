@@ -1,0 +1,45 @@
+import { Body, ConflictException, Controller, Get, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { CommandHandler } from '#eventstore';
+import { CLOCK } from '#libs/platform';
+import { signalDecider, signalStreamId } from '#libs/signals';
+import { AccountGuard } from '../auth/account.guard.js';
+import { CurrentAccount } from '../auth/current-account.decorator.js';
+import { ListSignalsQuery, RecordSignalDto, SignalPage, SignalView } from './signal.dto.js';
+import { SignalsReadModel, viewOf } from './signals.read-model.js';
+
+@ApiTags('signals')
+@ApiBearerAuth()
+@UseGuards(AccountGuard)
+@Controller('signals')
+export class SignalsController {
+  constructor(private readonly commands: CommandHandler, private readonly signals: SignalsReadModel, @Inject(CLOCK) private readonly clock: () => Date) {}
+
+  /** A retried POST with the same signalId answers with the signal first recorded and appends nothing. */
+  @Post()
+  @ApiCreatedResponse({ type: SignalView })
+  async record(@CurrentAccount() accountId: string, @Body() { signalId = randomUUID(), ...signal }: RecordSignalDto): Promise<SignalView> {
+    const data = { ...signal, signalId, accountId, source: 'api' as const, receivedAt: this.clock().toISOString() };
+    const { state } = await this.commands.handle(signalStreamId(signalId), signalDecider, { type: 'RecordSignal', data }, { commandId: `record-signal:${signalId}` });
+    if (state.status !== 'recorded' || state.signal.accountId !== accountId) {
+      throw new ConflictException({ code: 'SIGNAL_ID_TAKEN', message: `signalId ${signalId} is already used; choose another` });
+    }
+    return viewOf(state.signal);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: SignalPage })
+  list(@CurrentAccount() accountId: string, @Query() query: ListSignalsQuery): Promise<SignalPage> {
+    return this.signals.list(accountId, query);
+  }
+
+  /** Another account's signal is a 404, not a 403: ids must not reveal what exists. */
+  @Get(':signalId')
+  @ApiOkResponse({ type: SignalView })
+  async get(@CurrentAccount() accountId: string, @Param('signalId') signalId: string): Promise<SignalView> {
+    const signal = await this.signals.get(accountId, signalId);
+    if (!signal) throw new NotFoundException({ code: 'SIGNAL_NOT_FOUND', message: `signal ${signalId} does not exist` });
+    return signal;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './signal.entity.js';
+export * from './signals.projection.js';
