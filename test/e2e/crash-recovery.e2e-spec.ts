@@ -15,10 +15,11 @@ const snapshot = async (url: string) => {
       bars: 'select symbol, timeframe, time, open::text, high::text, low::text, close::text, volume::text from market_bars order by 1, 2, 3',
       prices: 'select symbol, price::text, time from latest_prices order by symbol',
     };
-    const result: Record<string, unknown[]> = {};
-    for (const [name, sql] of Object.entries(tables)) result[name] = (await client.query(sql)).rows;
+    const catalogue = (await client.query<{ event_count: string }>(tables.catalogue)).rows;
+    const bars = (await client.query(tables.bars)).rows;
+    const prices = (await client.query(tables.prices)).rows;
     const { rows } = await client.query(`select count(*)::int as events, count(*) filter (where type = 'MarketBarsRecorded')::int as bars from events`);
-    return { ...result, counts: rows[0] as { events: number; bars: number } };
+    return { catalogue, bars, prices, counts: rows[0] as { events: number; bars: number } };
   } finally {
     await client.end();
   }
@@ -93,7 +94,7 @@ describe('crash recovery', () => {
       await waitForProjections(second, live.counts);
       const rebuilt = await snapshot(db.url);
       expect(rebuilt).toEqual(live);
-      expect(live.catalogue.reduce((n, row) => n + Number((row as { event_count: string }).event_count), 0)).toBe(live.counts.events);
+      expect(live.catalogue.reduce((n, row) => n + Number(row.event_count), 0)).toBe(live.counts.events);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;

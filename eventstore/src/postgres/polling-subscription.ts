@@ -5,6 +5,12 @@ export interface PollSource<Cursor> {
   /** Events strictly after `cursor`, in delivery order, at most `limit`. */
   fetch(cursor: Cursor | null, limit: number): Promise<RecordedEvent[]>;
   cursorOf(event: RecordedEvent): Cursor;
+  /**
+   * True when committed events after the cursor are held back only because an older transaction
+   * (any writer: a projection batch, another append) is still open. Such events settle within
+   * milliseconds and no new append will announce them, so the subscription looks again soon.
+   */
+  pendingAfter?(cursor: Cursor | null): Promise<boolean>;
 }
 
 /** Where reading starts: a known cursor, or one resolved once before the first read (a start at 'end'). */
@@ -14,6 +20,8 @@ export interface PollingOptions {
   batchSize: number;
   /** Upper bound on delivery delay when a wake-up hint is lost. */
   pollMs: number;
+  /** Delay before looking again when events wait only for an older transaction to settle. */
+  settleRetryMs?: number;
 }
 
 /**
@@ -77,7 +85,8 @@ export class PollingSubscription<Cursor> implements Subscription {
             caughtUp = true;
             yield { kind: 'caughtUp', position: this.lastPosition };
           }
-          await this.sleep();
+          const pending = this.source.pendingAfter && !this.dirty && (await this.source.pendingAfter(this.cursor));
+          await this.sleep(pending ? this.options.settleRetryMs ?? 2 : this.options.pollMs);
         }
       }
     } finally {
@@ -94,7 +103,7 @@ export class PollingSubscription<Cursor> implements Subscription {
     return read;
   }
 
-  private sleep(): Promise<void> {
+  private sleep(ms: number): Promise<void> {
     if (this.dirty || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -102,7 +111,7 @@ export class PollingSubscription<Cursor> implements Subscription {
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, this.options.pollMs);
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }

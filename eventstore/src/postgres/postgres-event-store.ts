@@ -5,7 +5,7 @@ import {
   type ReadStreamOptions, type RecordedEvent, type SubscribeToAllOptions, type SubscribeToStreamOptions, type Subscription,
 } from '../types.js';
 import { PollingSubscription, type PollingOptions } from './polling-subscription.js';
-import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery } from './queries.js';
+import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, unsettledAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 import { NOTIFY_CHANNEL, Wakeups } from './wakeups.js';
 
@@ -81,6 +81,7 @@ export class PostgresEventStore implements EventStore {
     return new PollingSubscription<Position>(
       {
         fetch: async (cursor, limit) => (await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, options.filter))).rows.map(toRecordedEvent),
+        pendingAfter: async (cursor) => (await this.pool.query<{ pending: boolean }>(unsettledAfterQuery(cursor, options.filter))).rows[0].pending,
         cursorOf: (event) => event.position,
       },
       start,

@@ -62,6 +62,18 @@ export function settledAfterQuery(cursor: Position | null, limit: number, filter
   };
 }
 
+/** Committed events after the cursor that the settled rule still hides (an older transaction is open). */
+export function unsettledAfterQuery(cursor: Position | null, filter: EventFilter | undefined): QueryConfig {
+  const values: unknown[] = [];
+  const conditions = [`not ${SETTLED}`];
+  if (cursor) {
+    values.push(...positionParams(cursor));
+    conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
+  }
+  conditions.push(...filterConditions(filter, values));
+  return { text: `select exists (select 1 from events ${where(conditions)}) as pending`, values };
+}
+
 export function streamAfterQuery(streamId: string, cursor: bigint | null, limit: number): QueryConfig {
   return {
     text: `select ${EVENT_COLUMNS} from events where stream_id = $1 and revision > $2 order by revision limit ${limit}`,
