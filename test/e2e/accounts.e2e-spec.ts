@@ -93,6 +93,32 @@ describe('accounts', () => {
     });
   });
 
+  describe('API docs', () => {
+    it('serves the OpenAPI document with bearer auth and validated schemas', async () => {
+      const { status, body } = await api(app, 'GET', '/docs-json');
+      expect(status).toBe(200);
+      expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/accounts', '/accounts/me', '/accounts/me/api-key/rotate', '/accounts/me/deposits', '/signals', '/signals/{signalId}']));
+      expect(body.paths['/signals'].post.security).toEqual([{ bearer: [] }]);
+      expect(body.components.schemas.OpenAccountDto.required).toEqual(['name', 'openingDeposit']);
+      expect(body.paths['/signals'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['symbol', 'cursor', 'limit']));
+    });
+
+    it('serves the Swagger UI page and every asset it loads', async () => {
+      const page = await fetch(`${app.url}/docs`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css', '/docs/swagger-ui-init.js']));
+      for (const asset of assets) {
+        const response = await fetch(`${app.url}${asset}`);
+        expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
+        expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+      }
+      expect(await (await fetch(`${app.url}/docs/swagger-ui-init.js`)).text()).toContain("url: '/docs-json'");
+    });
+  });
+
   describe('transfers', () => {
     it('records a deposit once per transferId', async () => {
       const { accountId, apiKey } = await openTestAccount(app, { openingDeposit: '1000' });

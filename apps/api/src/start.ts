@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { createEventStore, type Projection } from '#eventstore';
 import { prepareDatabase, type AppConfig } from '#libs/platform';
 import { AppModule } from './app.module.js';
+import { setupDocs } from './http/docs.js';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -26,6 +27,7 @@ export async function startApp(config: AppConfig, options: { projections?: Proje
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  setupDocs(app);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -46,7 +46,7 @@ export class OpenAccountDto {
   @ApiProperty({ example: '10000' }) @IsDecimalInput() @Matches(/^[^-]/, { message: 'openingDeposit must not be negative' })
   openingDeposit: string;
 
-  @ApiPropertyOptional({ type: AccountSettingsDto }) @IsOptional() @ValidateNested() @Type(() => AccountSettingsDto)
+  @ApiPropertyOptional({ type: AccountSettingsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AccountSettingsDto)
   settings?: AccountSettingsDto;
 }
 

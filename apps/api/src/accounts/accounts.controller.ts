@@ -8,11 +8,13 @@ import { AccountGuard } from '../auth/account.guard.js';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { ApiKeys, hashApiKey, newApiKey } from '../auth/api-keys.js';
 import { CurrentAccount } from '../auth/current-account.decorator.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { AccountView, ApiKeyView, OpenAccountDto, OpenedAccountView } from './account.dto.js';
 import { openAccount, recordOpening } from './open-account.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
+@UseGuards(JsonBodyGuard)
 @Controller('accounts')
 export class AccountsController {
   constructor(

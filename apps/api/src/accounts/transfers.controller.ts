@@ -5,11 +5,12 @@ import { CLOCK } from '#libs/platform';
 import { accountDecider, accountStreamId, type FundsDeposited, type FundsWithdrawn } from '#libs/trading';
 import { AccountGuard } from '../auth/account.guard.js';
 import { CurrentAccount } from '../auth/current-account.decorator.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { TransferDto, TransferView } from './account.dto.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
-@UseGuards(AccountGuard)
+@UseGuards(JsonBodyGuard, AccountGuard)
 @Controller('accounts/me')
 export class TransfersController {
   constructor(private readonly commands: CommandHandler, @Inject(CLOCK) private readonly clock: () => Date) {}

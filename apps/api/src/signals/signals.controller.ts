@@ -6,12 +6,13 @@ import { CLOCK } from '#libs/platform';
 import { signalDecider, signalStreamId } from '#libs/signals';
 import { AccountGuard } from '../auth/account.guard.js';
 import { CurrentAccount } from '../auth/current-account.decorator.js';
+import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { ListSignalsQuery, RecordSignalDto, SignalPage, SignalView } from './signal.dto.js';
 import { SignalsReadModel, viewOf } from './signals.read-model.js';
 
 @ApiTags('signals')
 @ApiBearerAuth()
-@UseGuards(AccountGuard)
+@UseGuards(JsonBodyGuard, AccountGuard)
 @Controller('signals')
 export class SignalsController {
   constructor(private readonly commands: CommandHandler, private readonly signals: SignalsReadModel, @Inject(CLOCK) private readonly clock: () => Date) {}

@@ -1,0 +1,62 @@
+import { DataSource } from 'typeorm';
+import type { RecordedEvent } from '#eventstore';
+import { runMigrations } from '#libs/platform';
+import type { SignalData } from '#libs/signals';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { signalsProjection } from './signals.projection.js';
+
+let seq = 0n;
+const recorded = (over: Partial<SignalData> = {}): RecordedEvent => {
+  const data: SignalData = {
+    signalId: `s${++seq}`, accountId: 'a1', symbol: 'BTCUSD', side: 'buy', strategy: 'sma-cross', strength: '0.75', price: '64000.5',
+    time: '2024-03-01T14:30:00.000Z', metadata: { tf: '1h', tags: ['tv'] }, source: 'api', receivedAt: '2024-03-01T14:30:01.250Z', ...over,
+  };
+  return { id: crypto.randomUUID(), type: 'SignalRecorded', streamId: `signal-${data.signalId}`, revision: 0n, position: { commit: seq, prepare: seq }, data, metadata: {}, createdAt: new Date() };
+};
+
+describe('signals projection', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  const apply = (events: RecordedEvent[]) => db.transaction(async (tx) => {
+    for (const e of events) await signalsProjection.apply(e, tx);
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('signals_projection');
+    await runMigrations(database.url);
+    db = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('stores each signal once with its decimals and times exact', async () => {
+    const event = recorded({ signalId: 'one', price: null, strength: '0.123456789012345678' });
+    await apply([event, event]);
+    expect(await db.query(`select account_id, symbol, side, strategy, strength::text, price, time, metadata, source, received_at from signals where signal_id = 'one'`)).toEqual([{
+      account_id: 'a1', symbol: 'BTCUSD', side: 'buy', strategy: 'sma-cross', strength: '0.123456789012345678', price: null,
+      time: new Date('2024-03-01T14:30:00.000Z'), metadata: { tf: '1h', tags: ['tv'] }, source: 'api', received_at: new Date('2024-03-01T14:30:01.250Z'),
+    }]);
+  });
+
+  it("answers an account's newest page, filtered or not, from an index without sorting", async () => {
+    const symbols = ['BTCUSD', 'ETHUSD', 'AAPL', 'MSFT'];
+    const events = Array.from({ length: 20_000 }, (_, i) => recorded({
+      accountId: `acct${i % 10}`, symbol: symbols[Math.floor(i / 10) % 4], strategy: `strategy${Math.floor(i / 10) % 7}`, side: (['buy', 'sell', 'close'] as const)[i % 3],
+      time: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
+    }));
+    for (let i = 0; i < events.length; i += 2000) await apply(events.slice(i, i + 2000));
+    await db.query('analyze signals');
+    const plan = async (filter: string) => {
+      const rows: { 'QUERY PLAN': string }[] = await db.query(
+        `explain select * from signals where account_id = 'acct7' ${filter} and (time, signal_id) < ('2024-01-10T00:00:00Z', 'zzz') order by time desc, signal_id desc limit 51`);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    for (const [filter, index] of [['', 'signals_by_account'], [`and symbol = 'AAPL'`, 'signals_by_account_symbol'], [`and strategy = 'strategy3'`, 'signals_by_account_strategy']]) {
+      const text = await plan(filter);
+      expect(text).toContain(`Index Scan using ${index} on signals`);
+      expect(text).not.toMatch(/Sort|Seq Scan/);
+    }
+  });
+});
