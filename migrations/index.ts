@@ -5,8 +5,11 @@ import { MarketBars1732406400300 } from './1732406400300-market-bars.js';
 import { Accounts1732406401000 } from './1732406401000-accounts.js';
 import { AccountReservations1732406401020 } from './1732406401020-account-reservations.js';
 import { Signals1732406401030 } from './1732406401030-signals.js';
+import { Orders1732406402000 } from './1732406402000-orders.js';
+import { Portfolio1732406402010 } from './1732406402010-portfolio.js';
 
 export const migrations = [
   EventStore1732406400000,
   ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300,
-  Accounts1732406401000, AccountReservations1732406401020, Signals1732406401030];
+  Accounts1732406401000, AccountReservations1732406401020, Signals1732406401030,
+  Orders1732406402000, Portfolio1732406402010];

@@ -4,23 +4,30 @@ import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/st
 import { AccountReservationRow, AccountRow, accountsProjection } from '#projections/accounts';
 import { ApiKeyRow, apiKeysProjection } from '#projections/api-keys';
 import { SignalRow, signalsProjection } from '#projections/signals';
+import { FillRow, OrderRow, ordersProjection } from '#projections/orders';
+import { PortfolioAccountRow, PortfolioMarkRow, PortfolioPositionRow, portfolioProjection, PortfolioReservationRow, PortfolioSnapshotRow } from '#projections/portfolio';
+import { brokerSettingsFrom, tradingSagas } from '#projections/sagas';
+import type { AppConfig } from '#libs/platform';
 
 /** What sagas need to act: they issue commands through the handler, never write read models. */
 export interface SagaDeps {
   store: EventStore;
   commands: CommandHandler;
   clock: () => Date;
+  /** Paper broker settings (PAPER_*); library defaults when absent. */
+  config?: AppConfig;
 }
 
 /** Every read model the worker runs; each has its own checkpoint. */
-export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection, signalsProjection];
+export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection, signalsProjection, ordersProjection, portfolioProjection];
 
 /** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
-export function createSagas(_deps: SagaDeps): Projection[] {
-  return [];
+export function createSagas(deps: SagaDeps): Projection[] {
+  return [...tradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) })];
 }
 
-export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow, SignalRow];
+export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow, SignalRow, OrderRow, FillRow,
+  PortfolioAccountRow, PortfolioReservationRow, PortfolioPositionRow, PortfolioMarkRow, PortfolioSnapshotRow];
 
 export function projectionNamed(name: string): Projection | undefined {
   return runnableProjections.find((p) => p.name === name);

@@ -11,6 +11,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { SignalsModule } from './signals/signals.module.js';
 import { MarketDataController } from './market-data/market-data.controller.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { PortfolioModule } from './portfolio/portfolio.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { validationPipe } from './http/validation.js';
 
@@ -36,7 +38,7 @@ export class AppModule {
         provide: PROJECTIONS,
         inject: [EVENT_STORE, CommandHandler, CLOCK],
         useFactory: (store: EventStore, commands: CommandHandler, clock: () => Date): Projection[] =>
-          runsWorker ? runtime.projections ?? [...runnableProjections, ...createSagas({ store, commands, clock })] : [],
+          runsWorker ? runtime.projections ?? [...runnableProjections, ...createSagas({ store, commands, clock, config: runtime.config })] : [],
       },
       { provide: APP_PIPE, useValue: validationPipe },
       { provide: APP_FILTER, useClass: ProblemFilter },
@@ -57,6 +59,7 @@ export class AppModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
+        OrdersModule, PortfolioModule,
         AccountsModule,
         SignalsModule,
         LoggerModule.forRoot({

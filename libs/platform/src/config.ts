@@ -7,6 +7,8 @@ export enum RunRole {
   Worker = 'worker',
 }
 
+const DECIMAL = /^\d{1,12}(\.\d{1,10})?$/;
+
 /** The process environment the product accepts. Anything else in the environment is ignored. */
 export class AppConfig {
   @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -45,6 +47,25 @@ export class AppConfig {
   /** Bearer token that may create accounts; unset disables the admin endpoints. */
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
   ADMIN_TOKEN?: string;
+
+  /** Webhook intake answers 429 once this many signals wait for the auto-trading saga. */
+  @Matches(/^[1-9]\d{0,8}$/, { message: 'WEBHOOK_MAX_BACKLOG must be a positive integer' }) WEBHOOK_MAX_BACKLOG = '10000';
+  /** Comma-separated proxy addresses / IPv4 CIDRs whose X-Forwarded-For is believed; unset = the socket address. */
+  @IsOptional() @Matches(/^[\w.:/]+(,[\w.:/]+)*$/, { message: 'TRUSTED_PROXIES must be comma-separated addresses or CIDR blocks' }) TRUSTED_PROXIES?: string = undefined;
+  /** Seals webhook signing secrets at rest (AES-256-GCM); unset = a development key, secrets unprotected at rest. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' }) WEBHOOK_SECRET_KEY?: string = undefined;
+
+  // Paper broker; unset means libs/trading's DEFAULT_PAPER_BROKER_CONFIG (bps = basis points of notional).
+  @IsOptional() @Matches(DECIMAL, { message: 'PAPER_SLIPPAGE_BPS must be a non-negative decimal' }) PAPER_SLIPPAGE_BPS?: string = undefined;
+  @IsOptional() @Matches(DECIMAL, { message: 'PAPER_FEE_BPS must be a non-negative decimal' }) PAPER_FEE_BPS?: string = undefined;
+  @IsOptional() @Matches(DECIMAL, { message: 'PAPER_MAKER_FEE_BPS must be a non-negative decimal' }) PAPER_MAKER_FEE_BPS?: string = undefined;
+  @IsOptional() @Matches(DECIMAL, { message: 'PAPER_FIXED_FEE must be a non-negative decimal' }) PAPER_FIXED_FEE?: string = undefined;
+  /** Share of a bar's volume one order may take (partial fills); unset = no cap. */
+  @IsOptional() @Matches(DECIMAL, { message: 'PAPER_MAX_VOLUME_FRACTION must be a non-negative decimal' }) PAPER_MAX_VOLUME_FRACTION?: string = undefined;
+  /** Extra a market or stop order reserves above the latest price, in bps. */
+  @IsOptional() @Matches(DECIMAL, { message: 'PAPER_RESERVE_ALLOWANCE_BPS must be a non-negative decimal' }) PAPER_RESERVE_ALLOWANCE_BPS?: string = undefined;
+  /** DAY orders expire at the first HH:MM (UTC) after placement. */
+  @IsOptional() @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'PAPER_SESSION_END_UTC must be HH:MM' }) PAPER_SESSION_END_UTC?: string = undefined;
 }
 
 export class ConfigError extends Error {

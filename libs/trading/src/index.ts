@@ -9,3 +9,5 @@ export { orderDecider } from './order.decider.js';
 export { executeOrder, sessionEnd, DEFAULT_PAPER_BROKER_CONFIG, type PaperBrokerConfig, type PriceUpdate } from './paper-broker.js';
 export { portfolioOf, type Portfolio, type PortfolioPosition } from './portfolio.js';
 export { addId, emptyIdSet, hasId, type IdSet } from './id-set.js';
+export { reservationRequest, DEFAULT_RESERVE_ALLOWANCE_BPS, type BrokerSettings, type PlacementRejection } from './order-placement.saga.js';
+export { settlementCommands } from './settlement.saga.js';

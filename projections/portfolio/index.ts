@@ -1,0 +1,2 @@
+export * from './portfolio.entity.js';
+export * from './portfolio.projection.js';
