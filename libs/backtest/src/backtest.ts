@@ -1,6 +1,7 @@
 import type { Params } from './params.js';
 import type { OhlcvSeries } from './series.js';
 import { simulate, type SimulationSettings } from './simulate.js';
+import { runLean } from './run-lean.js';
 import { computeStats } from './stats.js';
 import type { Signals, StrategyDefinition } from './strategy.js';
 import { ExitCode, type ClosedTrades, type OpenTrades } from './trade-book.js';
@@ -38,22 +39,28 @@ export function settingsFrom(options: BacktestOptions = {}): SimulationSettings 
 
 export function runBacktest(series: OhlcvSeries, strategy: StrategyDefinition, params: Params,
   options: BacktestOptions = {}): BacktestResult {
-  return runSignals(series, strategy.signals(series, { ...strategy.defaults, ...params }), options);
+  const merged = { ...strategy.defaults, ...params };
+  // A lean result recomputes its signals only if its equity is read after a later lean run reused the buffer.
+  return run(series, strategy.signals(series, merged), options, () => strategy.signals(series, merged));
 }
 
 /** Runs precomputed signals: the entry point for custom strategies that build their own Signals. */
 export function runSignals(series: OhlcvSeries, signals: Signals, options: BacktestOptions = {}): BacktestResult {
+  return run(series, signals, options, () => signals);
+}
+
+function run(series: OhlcvSeries, signals: Signals, options: BacktestOptions, again: () => Signals): BacktestResult {
   if (series.length === 0) throw new Error('Cannot backtest an empty series');
   if (signals.action.length !== series.length) throw new Error('Signals and series differ in length');
-  const sim = simulate(series, signals, settingsFrom(options));
+  const settings = settingsFrom(options);
+  if (options.lean) return runLean(series, signals, settings, again);
+  const sim = simulate(series, signals, settings);
   const { broker, equity, bars } = sim;
-  const stats = computeStats(series, equity, bars, broker.closed, Math.max(0, sim.start - 1));
-  const lean = options.lean ?? false;
   return {
-    stats,
+    stats: computeStats(series, equity, bars, broker.closed, Math.max(0, sim.start - 1)),
     equity,
-    trades: lean ? [] : closedTrades(series, broker.closed),
-    openTrades: lean ? [] : openTrades(series, broker.open, bars - 1, broker.commission.bind(broker)),
+    trades: closedTrades(series, broker.closed),
+    openTrades: openTrades(series, broker.open, bars - 1, broker.commission.bind(broker)),
     stoppedEarly: sim.stoppedEarly,
   };
 }

@@ -36,7 +36,6 @@ export function floorDiv(a: number, b: number): number {
 export class Broker {
   cash: number;
   readonly open = new OpenTrades();
-  readonly closed = new ClosedTrades();
   closeAllPending = false;
   entryDir = 0;
   entryLimit = NaN;
@@ -44,7 +43,8 @@ export class Broker {
   entryStopLoss = NaN;
   entryTakeProfit = NaN;
 
-  constructor(private readonly s: OhlcvSeries, private readonly c: BrokerConfig) {
+  constructor(private readonly s: OhlcvSeries, private readonly c: BrokerConfig,
+    readonly closed: ClosedTrades = new ClosedTrades()) {
     this.cash = c.cash;
   }
 
@@ -90,22 +90,23 @@ export class Broker {
         this.closeTrade(0, Infinity, price * (1 - Math.sign(this.open.size[0]) * slip), bar, ExitCode.signal);
       }
     }
-    if (this.open.count > 0) this.checkStopLosses(i, 0);
+    // Only trades with a stop-loss or take-profit need the bar's high and low: on a long series those are cache
+    // misses, the dearest part of a fill.
+    if (this.open.guarded > 0) this.checkStopLosses(i, 0);
     let checkUpTo = this.open.count;
     if (this.entryDir !== 0) checkUpTo = this.fillEntry(i);
-    if (this.open.count > 0) this.checkTakeProfits(i, checkUpTo);
+    if (this.open.guarded > 0) this.checkTakeProfits(i, checkUpTo);
   }
 
   private checkStopLosses(i: number, from: number): void {
     const o = this.open;
-    const open = this.s.open[i];
-    const high = this.s.high[i];
-    const low = this.s.low[i];
+    const s = this.s;
     for (let k = from; k < o.count;) {
       const sl = o.stopLoss[k];
       const size = o.size[k];
-      if (sl === sl && (size > 0 ? low <= sl : high >= sl)) {
+      if (sl === sl && (size > 0 ? s.low[i] <= sl : s.high[i] >= sl)) {
         // A stop becomes a market order: a gap through it fills at the open, not at the stop.
+        const open = s.open[i];
         const price = size > 0 ? Math.min(open, sl) : Math.max(open, sl);
         this.closeTrade(k, Infinity, price * (1 - Math.sign(size) * this.c.slippage), i, ExitCode.stopLoss);
       } else k++;
@@ -189,7 +190,7 @@ export class Broker {
     this.cash -= this.commission(size, filled);
     o.add(size, filled, bar, stopLoss, takeProfit);
     if (isMarket) {
-      this.checkStopLosses(i, o.count - 1);
+      if (stopLoss === stopLoss) this.checkStopLosses(i, o.count - 1);
       return o.count;
     }
     // A triggered stop entry whose take-profit is also inside the bar, with the stop-loss outside it, is

@@ -1,7 +1,7 @@
 import { Broker, type BrokerConfig } from './broker.js';
 import type { OhlcvSeries } from './series.js';
 import { Action, type Signals } from './strategy.js';
-import { ExitCode } from './trade-book.js';
+import { ExitCode, type ClosedTrades, type OpenTrades } from './trade-book.js';
 
 export interface SimulationSettings extends BrokerConfig {
   exclusiveOrders: boolean;
@@ -25,14 +25,15 @@ const NONE = new Float64Array(0);
 /**
  * The bar loop. Invariant after each bar: equity[i] = cash + Σ size × (close[i] − entry), with entry and exit
  * commissions already taken from cash; decisions made on bar i only act from bar i + 1 (or i's close with
- * tradeOnClose), so a strategy cannot see the bar it trades on.
+ * tradeOnClose), so a strategy cannot see the bar it trades on. `equity` (n long) may hold a previous run's
+ * numbers: every bar up to where the run ends is written.
  */
-export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationSettings): Simulation {
+export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationSettings,
+  equity: Float64Array = new Float64Array(series.length), closed?: ClosedTrades): Simulation {
   const n = series.length;
   const close = series.close;
-  const equity = new Float64Array(n);
   const start = Math.min(n, Math.max(1, signals.warmup + 1));
-  const broker = new Broker(series, cfg);
+  const broker = new Broker(series, cfg, closed);
   const book = broker.open;
   equity.fill(cfg.cash, 0, start);
   const action = signals.action;
@@ -50,6 +51,10 @@ export function simulate(series: OhlcvSeries, signals: Signals, cfg: SimulationS
 
   for (let i = start; i < n; i++) {
     if (broker.closeAllPending || broker.entryDir !== 0 || book.guarded > 0) broker.processOrders(i);
+    else if (book.count <= 1) {
+      i = quietBars(close, action, equity, i, Math.min(n, nextReport), broker.cash, book);
+      if (i === n) break;
+    }
     const held = book.count;
     // One open trade is the common case (stop-and-reverse strategies): mark it without the loop.
     const eq = held === 0 ? broker.cash
@@ -109,4 +114,27 @@ function placeEntry(b: Broker, dir: number, expected: number, limit: number, sto
   b.entryStop = stop;
   b.entryStopLoss = sl;
   b.entryTakeProfit = tp;
+}
+
+/**
+ * Marks bars from `from` while nothing can happen on them (no order pending, at most one trade and it has no
+ * stop-loss or take-profit, no decision, no report, no ruin): most bars of a run. Returns the first bar the full
+ * loop must handle. Equity uses the loop's exact expressions, so the figures are the same bit for bit.
+ */
+function quietBars(close: Float64Array, action: Int8Array, equity: Float64Array, from: number, to: number,
+  cash: number, book: OpenTrades): number {
+  let i = from;
+  if (book.count === 0) {
+    if (cash <= 0) return i;
+    while (i < to && action[i] === Action.None) equity[i++] = cash;
+    return i;
+  }
+  const size = book.size[0];
+  const entry = book.entryPrice[0];
+  for (; i < to; i++) {
+    const eq = cash + size * (close[i] - entry);
+    if (eq <= 0 || action[i] !== Action.None) return i;
+    equity[i] = eq;
+  }
+  return i;
 }

@@ -1,5 +1,6 @@
 import { calendarOf, ceilDuration, centeredMarketReturns, periodReturns } from './calendar.js';
 import { drawdowns } from './drawdown.js';
+import { exposedBars } from './exposure.js';
 import type { OhlcvSeries } from './series.js';
 import type { ClosedTrades } from './trade-book.js';
 import type { BacktestStats } from './types.js';
@@ -43,9 +44,11 @@ function beta(series: OhlcvSeries, equity: Float64Array, length: number): number
 /**
  * The statistics of backtesting.py's `compute_stats`, formula for formula (geometric annualization over the data's
  * calendar, Sharpe = annual return / annual volatility with a zero risk-free rate), over the first `length` bars.
+ * One pass over the bars (drawdowns) plus work per period and per trade; `equityLater` gives the equity to the
+ * lazily computed beta (a lean run's buffer is reused by the next run, see lean.ts).
  */
 export function computeStats(series: OhlcvSeries, equity: Float64Array, length: number, trades: ClosedTrades,
-  firstTradingBar: number): BacktestStats {
+  firstTradingBar: number, equityLater: () => Float64Array = () => equity): BacktestStats {
   const time = series.time;
   const close = series.close;
   const { unit, periods, ends } = calendarOf(series, length);
@@ -54,8 +57,6 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
   const durationMs = end - start;
   const cash = equity[0];
   const final = equity[length - 1];
-  let peak = -Infinity;
-  for (let i = 0; i < length; i++) if (equity[i] > peak) peak = equity[i];
 
   const returns = periodReturns(equity, ends);
   // Since backtesting.py PR #1346 the leading NaN of pct_change is dropped, not counted as a 0 % day, and CAGR
@@ -76,7 +77,6 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
   const n = trades.count;
   let wins = 0, sumPnl = 0, sumWin = 0, sumLoss = 0, nLoss = 0, sumRet = 0, sumPos = 0, sumNeg = 0;
   let best = -Infinity, worst = Infinity, maxDur = -Infinity, sumDur = 0, commissions = 0;
-  const exposed = new Uint8Array(length);
   for (let k = 0; k < n; k++) {
     const pnl = trades.pnl[k];
     const r = trades.returnPct[k];
@@ -90,10 +90,7 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
     if (dur > maxDur) maxDur = dur;
     sumDur += dur;
     commissions += trades.commission[k];
-    exposed.fill(1, trades.entryBar[k], Math.min(length, trades.exitBar[k] + 1));
   }
-  let exposedBars = 0;
-  for (let i = 0; i < length; i++) exposedBars += exposed[i];
   const meanPnl = sumPnl / n;
   let ssPnl = 0;
   for (let k = 0; k < n; k++) ssPnl += (trades.pnl[k] - meanPnl) ** 2;
@@ -102,9 +99,9 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
 
   return {
     start, end, durationMs,
-    exposurePct: (exposedBars / length) * 100,
+    exposurePct: (exposedBars(trades, length) / length) * 100,
     equityFinal: final,
-    equityPeak: peak,
+    equityPeak: dd.peak,
     commissions,
     returnPct,
     buyAndHoldReturnPct,
@@ -116,7 +113,7 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
     calmar: annualReturn / (dd.max || NaN),
     // Alpha and beta cost two logarithms per bar, a third of the stats on long series: computed when first read.
     get beta() {
-      return (b ??= beta(series, equity, length));
+      return (b ??= beta(series, equityLater(), length));
     },
     get alphaPct() {
       return returnPct - this.beta * buyAndHoldReturnPct;

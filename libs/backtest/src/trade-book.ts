@@ -77,6 +77,11 @@ export class ClosedTrades {
   commission = new Float64Array(64);
   reason = new Uint8Array(64);
 
+  /** Forgets every trade but keeps the capacity (lean runs reuse one book per thread). */
+  clear(): void {
+    this.count = 0;
+  }
+
   push(size: number, entryBar: number, exitBar: number, entryPrice: number, exitPrice: number,
     commission: number, reason: number): void {
     if (this.count === this.size.length) this.resize(this.count * 2);

@@ -32,7 +32,11 @@ export interface BacktestOptions {
    */
   onProgress?: (step: number, equity: number) => boolean | void;
   progressSteps?: number;
-  /** Skip building Trade objects (stats are still complete); for optimizers that only need the objective. */
+  /**
+   * Skip building Trade objects (stats are still complete, bit for bit those of a full run); for optimizers that only
+   * need the objective. The run works in buffers reused by the thread's next lean run, so reading the result's
+   * `equity` copies it, or recomputes it once a later lean run has reused the buffer (beta likewise).
+   */
   lean?: boolean;
 }
 
