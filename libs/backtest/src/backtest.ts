@@ -2,6 +2,7 @@ import type { Params } from './params.js';
 import type { OhlcvSeries } from './series.js';
 import { simulate, type SimulationSettings } from './simulate.js';
 import { runLean } from './run-lean.js';
+import { checkStartBar, seriesFrom, signalsFrom } from './start-bar.js';
 import { computeStats } from './stats.js';
 import type { Signals, StrategyDefinition } from './strategy.js';
 import { ExitCode, type ClosedTrades, type OpenTrades } from './trade-book.js';
@@ -49,9 +50,14 @@ export function runSignals(series: OhlcvSeries, signals: Signals, options: Backt
   return run(series, signals, options, () => signals);
 }
 
-function run(series: OhlcvSeries, signals: Signals, options: BacktestOptions, again: () => Signals): BacktestResult {
-  if (series.length === 0) throw new Error('Cannot backtest an empty series');
-  if (signals.action.length !== series.length) throw new Error('Signals and series differ in length');
+function run(whole: OhlcvSeries, allSignals: Signals, options: BacktestOptions, againAll: () => Signals): BacktestResult {
+  if (whole.length === 0) throw new Error('Cannot backtest an empty series');
+  if (allSignals.action.length !== whole.length) throw new Error('Signals and series differ in length');
+  const from = options.startBar ?? 0;
+  checkStartBar(from, whole.length);
+  const series = from ? seriesFrom(whole, from) : whole;
+  const signals = from ? signalsFrom(allSignals, from) : allSignals;
+  const again = from ? () => signalsFrom(againAll(), from) : againAll;
   const settings = settingsFrom(options);
   if (options.lean) return runLean(series, signals, settings, again);
   const sim = simulate(series, signals, settings);

@@ -33,6 +33,12 @@ export interface BacktestOptions {
   onProgress?: (step: number, equity: number) => boolean | void;
   progressSteps?: number;
   /**
+   * First bar to trade and score (default 0): the strategy's indicators are computed over the whole series, but the
+   * run is a backtest of the bars from here on (equity, trade bar indices and every statistic count from it). For
+   * walk-forward test folds: pass [from − lookback, to) with startBar = lookback.
+   */
+  startBar?: number;
+  /**
    * Skip building Trade objects (stats are still complete, bit for bit those of a full run); for optimizers that only
    * need the objective. The run works in buffers reused by the thread's next lean run, so reading the result's
    * `equity` copies it, or recomputes it once a later lean run has reused the buffer (beta likewise).
