@@ -30,11 +30,13 @@ const onOrder = (deps: PlacementDeps, command: OrderCommand, commandId: string) 
  * status), so the two may even run at once; an order that died while its cash was being reserved
  * gets the reservation back.
  */
-export async function completePlacement(deps: PlacementDeps, order: OrderSpec, latestPrice: LatestPrice): Promise<OrderState> {
-  const { state } = await deps.commands.load(orderStreamId(order.orderId), orderDecider);
+export async function completePlacement(deps: PlacementDeps, order: OrderSpec, latestPrice: LatestPrice, known?: OrderState): Promise<OrderState> {
+  const state = known ?? (await deps.commands.load(orderStreamId(order.orderId), orderDecider)).state;
   if (state.status !== 'pending') return state;
   const at = deps.clock().toISOString();
-  const request = reservationRequest(order, await latestPrice(order.symbol), deps.broker, at);
+  // Limit orders reserve at their limit: the price lookup is spent only on market and stop orders.
+  const reference = order.limitPrice === null ? await latestPrice(order.symbol) : null;
+  const request = reservationRequest(order, reference, deps.broker, at);
   if ('rejection' in request) return reject(deps, order, request.rejection.reason, request.rejection.message, at);
   try {
     await onAccount(deps.commands, request.command, `reserve:${order.orderId}`);

@@ -32,7 +32,7 @@ export class OrdersController {
     const data = { ...dto, orderId, accountId, limitPrice: dto.limitPrice ?? null, stopPrice: dto.stopPrice ?? null, placedAt: this.clock().toISOString() };
     const placed = await this.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}` });
     if (placed.state.status === 'none') throw new Error(`order ${orderId} was not placed`);
-    const state = await completePlacement(this.placement, placed.state.order as OrderSpec, latestPriceFrom(this.db));
+    const state = await completePlacement(this.placement, placed.state.order as OrderSpec, latestPriceFrom(this.db), placed.state);
     if (state.status === 'none') throw new Error(`order ${orderId} vanished`);
     if (state.status === 'rejected') {
       throw new UnprocessableEntityException({ code: state.reason, message: `order ${orderId} was rejected: ${state.reason}`, details: { order: orderFromState(state) } });
