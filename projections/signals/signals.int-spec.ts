@@ -3,6 +3,7 @@ import type { RecordedEvent } from '#eventstore';
 import { runMigrations } from '#libs/platform';
 import type { SignalData } from '#libs/signals';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { signalPageQuery, type SignalPageFilter, type SignalPageRow } from './signal-queries.js';
 import { signalsProjection } from './signals.projection.js';
 
 let seq = 0n;
@@ -48,15 +49,37 @@ describe('signals projection', () => {
     }));
     for (let i = 0; i < events.length; i += 2000) await apply(events.slice(i, i + 2000));
     await db.query('analyze signals');
-    const plan = async (filter: string) => {
-      const rows: { 'QUERY PLAN': string }[] = await db.query(
-        `explain select * from signals where account_id = 'acct7' ${filter} and (time, signal_id) < ('2024-01-10T00:00:00Z', 'zzz') order by time desc, signal_id desc limit 51`);
+    const plan = async (filter: Partial<SignalPageFilter>) => {
+      const { sql, params } = signalPageQuery('acct7', { after: ['2024-01-10T00:00:00.000Z', 'zzz'], limit: 51, ...filter });
+      const rows: { 'QUERY PLAN': string }[] = await db.query(`explain ${sql}`, params);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
-    for (const [filter, index] of [['', 'signals_by_account'], [`and symbol = 'AAPL'`, 'signals_by_account_symbol'], [`and strategy = 'strategy3'`, 'signals_by_account_strategy']]) {
+    const shapes: [Partial<SignalPageFilter>, string][] = [
+      [{}, 'signals_by_account'], [{ after: undefined }, 'signals_by_account'], [{ side: 'buy', from: '2024-01-02T00:00:00Z' }, 'signals_by_account'],
+      [{ symbol: 'AAPL' }, 'signals_by_account_symbol'], [{ strategy: 'strategy3' }, 'signals_by_account_strategy'],
+    ];
+    for (const [filter, index] of shapes) {
       const text = await plan(filter);
-      expect(text).toContain(`Index Scan using ${index} on signals`);
+      expect({ filter, text }).toEqual({ filter, text: expect.stringContaining(`Index Scan using ${index} on signals`) });
       expect(text).not.toMatch(/Sort|Seq Scan/);
     }
+  });
+
+  it('pages newest first through rows that share a time', async () => {
+    await apply(['x3', 'x1', 'x2', 'x0'].map((signalId, i) => recorded({ signalId, accountId: 'tied', time: i < 3 ? '2024-06-01T00:00:00.000Z' : '2024-05-01T00:00:00.000Z' })));
+    const page = async (after?: [string, string]) => {
+      const { sql, params } = signalPageQuery('tied', { after, limit: 2 });
+      return (await db.query(sql, params)) as SignalPageRow[];
+    };
+    const first = await page();
+    const last = first[first.length - 1];
+    const second = await page([last.time_iso, last.signal_id]);
+    expect([...first, ...second].map((r) => [r.signal_id, r.time_iso])).toEqual([
+      ['x3', '2024-06-01T00:00:00.000Z'], ['x2', '2024-06-01T00:00:00.000Z'], ['x1', '2024-06-01T00:00:00.000Z'], ['x0', '2024-05-01T00:00:00.000Z'],
+    ]);
+    expect(JSON.parse(first[0].item)).toEqual({
+      signalId: 'x3', symbol: 'BTCUSD', side: 'buy', strategy: 'sma-cross', strength: '0.75', price: '64000.5', time: '2024-06-01T00:00:00.000Z',
+      metadata: { tf: '1h', tags: ['tv'] }, source: 'api', receivedAt: '2024-03-01T14:30:01.250Z',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, Get, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, Header, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CommandHandler } from '#eventstore';
@@ -29,9 +29,11 @@ export class SignalsController {
     return viewOf(state.signal);
   }
 
+  /** The hot read path: the page arrives as JSON text from the read model and is sent as is. */
   @Get()
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiOkResponse({ type: SignalPage })
-  list(@CurrentAccount() accountId: string, @Query() query: ListSignalsQuery): Promise<SignalPage> {
+  list(@CurrentAccount() accountId: string, @Query() query: ListSignalsQuery): Promise<string> {
     return this.signals.list(accountId, query);
   }
 
