@@ -23,14 +23,27 @@ export const latestPriceFrom = (db: Pick<EntityManager, 'query'>): LatestPrice =
 const onOrder = (deps: PlacementDeps, command: OrderCommand, commandId: string) =>
   deps.commands.handle(orderStreamId(command.data.orderId), orderDecider, command, { commandId });
 
+const inFlight = new WeakMap<CommandHandler, Map<string, Promise<OrderState>>>();
+
 /**
  * Takes a placed order through the account's risk check to accepted or rejected. The HTTP request
  * runs it so the trader hears the outcome; the saga on OrderPlaced runs it again for orders whose
  * process died half-way. Every step is idempotent (reservation by orderId, accept/reject by
  * status), so the two may even run at once; an order that died while its cash was being reserved
- * gets the reservation back.
+ * gets the reservation back. The saga usually hears of an order while the request is still
+ * reserving: in the same process it then waits for that run rather than race it into conflicts.
  */
-export async function completePlacement(deps: PlacementDeps, order: OrderSpec, latestPrice: LatestPrice, known?: OrderState): Promise<OrderState> {
+export function completePlacement(deps: PlacementDeps, order: OrderSpec, latestPrice: LatestPrice, known?: OrderState): Promise<OrderState> {
+  const running = inFlight.get(deps.commands) ?? new Map<string, Promise<OrderState>>();
+  inFlight.set(deps.commands, running);
+  const current = running.get(order.orderId);
+  if (current) return current.catch(() => place(deps, order, latestPrice));
+  const run = place(deps, order, latestPrice, known).finally(() => running.delete(order.orderId));
+  running.set(order.orderId, run);
+  return run;
+}
+
+async function place(deps: PlacementDeps, order: OrderSpec, latestPrice: LatestPrice, known?: OrderState): Promise<OrderState> {
   const state = known ?? (await deps.commands.load(orderStreamId(order.orderId), orderDecider)).state;
   if (state.status !== 'pending') return state;
   const at = deps.clock().toISOString();
