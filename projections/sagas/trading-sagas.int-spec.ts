@@ -113,6 +113,25 @@ describe('trading sagas and read models (PostgreSQL)', () => {
     await until(() => db.query(`select trim_scale(reserved_cash)::text as r from portfolio_accounts`), (r) => r[0].r === '0');
   });
 
+  it('triggers a stop and fills it in the same bar, in that order, and finishes a half-applied bar on redelivery', async () => {
+    const stop = await place('acc-1', 'stop', { symbol: 'TSLA', type: 'stop', stopPrice: '105', quantity: '2' });
+    await until(() => db.query(`select working from paper_working_orders where order_id = $1`, [stop]), (r) => r[0]?.working === true);
+    // The process died after the trigger of the bar at minute 5 landed but before its fill.
+    const brokerSaga = sagas.find((s) => s.name === 'paper-broker')!;
+    await commands.handle(orderStreamId(stop), orderDecider, { type: 'TriggerOrder', data: { orderId: stop, price: '105', at: iso(5) } }, { commandId: `broker:${stop}:TriggerOrder:${iso(5)}` });
+    const appended = await postBars('TSLA', [bar(5, '104', '106', '103.5', '105.5')]);
+    const [barEvent] = await store.readStream(marketStreamId('TSLA'), { fromRevision: appended.nextExpectedRevision });
+    await until(() => orderState(stop), (s) => s.status === 'filled');
+    await db.transaction((tx) => brokerSaga.apply(barEvent, tx));
+    const types = (await store.readStream(orderStreamId(stop))).map((e) => e.type);
+    expect(types).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderTriggered', 'OrderFilled']);
+    // Triggered at the stop (the bar opened below it), filled there plus 5 bps slippage.
+    expect(await orderState(stop)).toMatchObject({ triggerPrice: '105', averageFillPrice: '105.0525', filledQuantity: '2' });
+    // 2 × 105.0525 = 210.105 plus 10 bps (0.210105) leaves the account.
+    const account = await until(() => commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state), (s) => s.status === 'open' && s.positions.TSLA !== undefined);
+    expect(account).toMatchObject({ cash: '8793.689895', reservations: {}, positions: { TSLA: { quantity: '2', costBasis: '210.315105' } } });
+  });
+
   it('issues nothing twice when every event is delivered to the sagas again', async () => {
     await until(() => Promise.resolve(runners.every((r) => r.status().state === 'live')), Boolean);
     const before = await db.query('select count(*)::int as n from events');
@@ -123,6 +142,6 @@ describe('trading sagas and read models (PostgreSQL)', () => {
       }
     }
     expect(await db.query('select count(*)::int as n from events')).toEqual(before);
-    expect(await commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state)).toMatchObject({ cash: '9004.005', reservations: {} });
+    expect(await commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state)).toMatchObject({ cash: '8793.689895', reservations: {} });
   });
 });
