@@ -3,7 +3,7 @@ import pg from 'pg';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { openTestAccount } from './accounts-helpers.js';
 
-type Auth = 'key' | 'other' | 'admin' | 'none' | { header: string };
+type Auth = 'key' | 'revoked' | 'admin' | 'none' | { header: string };
 interface Case {
   name: string;
   method?: string;
@@ -21,6 +21,7 @@ const bars = (over: Record<string, unknown>) => ({ symbol: 'AAPL', timeframe: '1
 const transfer = (over: Record<string, unknown>) => ({ amount: '10', transferId: randomUUID(), ...over });
 const opening = (over: Record<string, unknown>) => ({ name: 'desk', openingDeposit: '100', ...over });
 const huge = 'x'.repeat(300 * 1024);
+const FOREIGN_SIGNAL_ID = randomUUID();
 
 const cases: Case[] = [
   // POST /accounts (operator)
@@ -83,7 +84,10 @@ const cases: Case[] = [
   { name: 'signal: invalid JSON', path: '/signals', body: '{"symbol": "BTCUSD",', auth: 'key', status: 400 },
   { name: 'signal: array instead of object', path: '/signals', body: [signal, signal], auth: 'key', status: 400 },
   { name: 'signal: a string instead of object', path: '/signals', body: '"buy BTCUSD"', auth: 'key', status: 400 },
-  { name: "signal: another account's key revoked by rotation", path: '/signals', body: signal, auth: 'other', status: 401 },
+  { name: 'signal: a key revoked by rotation', path: '/signals', body: signal, auth: 'revoked', status: 401 },
+  { name: "signal: another account's signalId", path: '/signals', body: { ...signal, signalId: FOREIGN_SIGNAL_ID }, auth: 'key', status: 409 },
+  { name: "signals: another account's signal", method: 'GET', path: `/signals/${FOREIGN_SIGNAL_ID}`, auth: 'key', status: 404 },
+  { name: 'signals: an id that is no UUID', method: 'GET', path: '/signals/%27%20or%201=1--', auth: 'key', status: 404 },
   { name: 'signals: limit "abc"', method: 'GET', path: '/signals?limit=abc', auth: 'key', status: 400 },
   { name: 'signals: limit 1e400', method: 'GET', path: '/signals?limit=1e400', auth: 'key', status: 400 },
   { name: 'signals: forged cursor', method: 'GET', path: `/signals?cursor=${Buffer.from('2024|x|y').toString('base64url')}`, auth: 'key', status: 400 },
@@ -116,6 +120,11 @@ describe('bad input', () => {
     ({ apiKey: key } = await openTestAccount(app, { openingDeposit: '1000' }));
     ({ apiKey: revoked } = await openTestAccount(app));
     await fetch(`${app.url}/accounts/me/api-key/rotate`, { method: 'POST', headers: { authorization: `Bearer ${revoked}` } });
+    const foreign = await openTestAccount(app);
+    const recorded = await fetch(`${app.url}/signals`, {
+      method: 'POST', headers: { authorization: `Bearer ${foreign.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...signal, signalId: FOREIGN_SIGNAL_ID }),
+    });
+    expect(recorded.status).toBe(201);
   });
   afterAll(async () => {
     await db.end();
@@ -126,7 +135,7 @@ describe('bad input', () => {
   const authorization = (auth: Auth): Record<string, string> => {
     if (auth === 'none') return {};
     if (typeof auth === 'object') return { authorization: auth.header };
-    return { authorization: `Bearer ${{ key, other: revoked, admin: TEST_ADMIN_TOKEN }[auth]}` };
+    return { authorization: `Bearer ${{ key, revoked, admin: TEST_ADMIN_TOKEN }[auth]}` };
   };
 
   it(`answers ${cases.length} malformed requests with a 4xx and a code, appending nothing`, async () => {
