@@ -70,6 +70,14 @@ describe('orders under concurrency, cancel, IOC, limit fills and retries', () =>
     expect(await until(app, '/portfolio', rich, (p) => p.reservedCash !== '0')).toMatchObject({ reservedCash: '30.03' });
   });
 
+  it('refuses malformed orders before anything is placed', async () => {
+    expect(await order(app, rich, { type: 'limit' })).toMatchObject({ status: 422, body: { code: 'INVALID_ORDER' } });
+    expect(await order(app, rich, { type: 'market', limitPrice: '5' })).toMatchObject({ status: 422, body: { code: 'INVALID_ORDER' } });
+    expect(await order(app, rich, { limitPrice: '1', quantity: '-1' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await order(app, rich, { limitPrice: '1', leverage: 10 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await order(app, rich, { limitPrice: '1', timeInForce: 'FOK' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('fills a limit order at its limit when the bar trades through it, and refuses to cancel it afterwards', async () => {
     const placed = await order(app, rich, { symbol: 'NVDA', limitPrice: '100', quantity: '2' });
     expect(placed).toMatchObject({ status: 201, body: { status: 'accepted' } });

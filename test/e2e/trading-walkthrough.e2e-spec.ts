@@ -92,5 +92,13 @@ describe('trading walkthrough', () => {
     expect(equities[0]).toBe('0');
     expect(equities).toEqual(expect.arrayContaining(['10000', '10007.484495', '10022.870495']));
     expect(history.points.map((p: { time: string }) => p.time)).toEqual([...history.points.map((p: { time: string }) => p.time)].sort());
+
+    // Buckets keep their last snapshot; from/to cut the range.
+    const weekly = await api(app, 'GET', '/portfolio/history?interval=1w', undefined, key);
+    expect(weekly.body.points.at(-1)).toMatchObject({ equity: '10022.870495', cash: '9400.070495', marketValue: '622.8' });
+    expect(weekly.body.points.length).toBeLessThanOrEqual(2);
+    const last = history.points.at(-1).time;
+    expect((await api(app, 'GET', `/portfolio/history?interval=raw&from=${last}`, undefined, key)).body.points).toEqual([history.points.at(-1)]);
+    expect((await api(app, 'GET', '/portfolio/history?interval=2h', undefined, key))).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
   });
 });
