@@ -1,5 +1,5 @@
 import { AppendSizeExceededError, MAX_APPEND_EVENTS, StreamNotFoundError, WrongExpectedVersionError, comparePositions, type RecordedEvent } from '../../src/index.js';
-import { collect, collectAfterCaughtUp, delay, event, events, eventsOf, newStream, type ContractTarget } from './fixtures.js';
+import { collect, collectAfterCaughtUp, delay, event, events, eventsOf, newStream, settled, type ContractTarget } from './fixtures.js';
 
 export type { ContractTarget } from './fixtures.js';
 
@@ -60,7 +60,7 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         const cat = category();
         const streams = Array.from({ length: 8 }, () => `${cat}-${newStream()}`);
         await Promise.all(streams.map((s) => store().appendToStream(s, events(5))));
-        const all = await store().readAll({ filter: { streamCategories: [cat] } });
+        const all = await settled(store(), { streamCategories: [cat] }, 40);
         expect(all).toHaveLength(40);
         for (let i = 0; i < 40; i += 5) {
           const batch = all.slice(i, i + 5);
@@ -122,7 +122,7 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         const cat = category();
         const stream = `${cat}-${newStream()}`;
         await store().appendToStream(stream, events(4));
-        const all = await store().readAll({ filter: { streamCategories: [cat] } });
+        const all = await settled(store(), { streamCategories: [cat] }, 4);
         const from = await store().readAll({ fromPosition: all[1].position, maxCount: 2, filter: { streamCategories: [cat] } });
         expect(revisions(from)).toEqual([1n, 2n]);
         const back = await store().readAll({ direction: 'backwards', fromPosition: all[2].position, maxCount: 2, filter: { streamCategories: [cat] } });
@@ -135,6 +135,7 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         const cat = category();
         const stream = `${cat}-${newStream()}`;
         await store().appendToStream(stream, events(3));
+        await settled(store(), { streamCategories: [cat] }, 3);
         const subscription = store().subscribeToAll({ filter: { streamCategories: [cat] } });
         const received = collect(subscription, (m) => eventsOf(m).length === 5);
         await delay(100);
@@ -148,7 +149,7 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         const cat = category();
         const stream = `${cat}-${newStream()}`;
         await store().appendToStream(stream, events(5));
-        const all = await store().readAll({ filter: { streamCategories: [cat] } });
+        const all = await settled(store(), { streamCategories: [cat] }, 5);
         const fromAll = await collect(store().subscribeToAll({ fromPosition: all[1].position, filter: { streamCategories: [cat] } }), (m) => m.some((x) => x.kind === 'caughtUp'));
         expect(revisions(eventsOf(fromAll))).toEqual([2n, 3n, 4n]);
         const fromStream = await collect(store().subscribeToStream(stream, { fromRevision: 3n }), (m) => m.some((x) => x.kind === 'caughtUp'));
@@ -195,6 +196,7 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         const [mine, other] = [category(), category()];
         await store().appendToStream(`${other}-${newStream()}`, events(2));
         await store().appendToStream(`${mine}-${newStream()}`, [event('OrderPlaced'), event('OrderFilled'), event('OrderPlaced')]);
+        await settled(store(), { streamCategories: [mine] }, 3);
         const byCategory = eventsOf(await collect(store().subscribeToAll({ filter: { streamCategories: [mine] } }), (m) => m.some((x) => x.kind === 'caughtUp')));
         expect(byCategory.map((e) => e.streamId.split('-')[0])).toEqual([mine, mine, mine]);
         const byType = eventsOf(await collect(store().subscribeToAll({ filter: { eventTypes: ['OrderFilled'] }, fromPosition: byCategory[0].position }), (m) => m.some((x) => x.kind === 'caughtUp')));
@@ -234,6 +236,7 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         await doomed.append(`${cat}-a`, [event('OrderPlaced', { who: 'A' })]);
         await doomed.rollback();
         await store().appendToStream(`${cat}-b`, [event('OrderPlaced', { who: 'B' })]);
+        await settled(store(), { streamCategories: [cat] }, 1);
         const messages = await collect(store().subscribeToAll({ filter: { streamCategories: [cat] } }), (m) => m.some((x) => x.kind === 'caughtUp'));
         expect(eventsOf(messages).map((e) => (e.data as { who: string }).who)).toEqual(['B']);
         await expect(store().readStream(`${cat}-a`)).rejects.toBeInstanceOf(StreamNotFoundError);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventData, EventStore, RecordedEvent, Subscription, SubscriptionMessage } from '../../src/index.js';
+import type { EventData, EventFilter, EventStore, RecordedEvent, Subscription, SubscriptionMessage } from '../../src/index.js';
 
 export interface ContractTarget {
   store: EventStore;
@@ -54,3 +54,17 @@ export const eventsOf = (messages: SubscriptionMessage[]): RecordedEvent[] =>
   messages.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Read-all shows the settled log: an append becomes visible once every older transaction in the
+ * cluster has finished, which under parallel test load (other suites' transactions) can take a
+ * moment. Tests that read right after appending wait for that, with a deadline.
+ */
+export async function settled(store: EventStore, filter: EventFilter, count: number, timeoutMs = 10_000): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await store.readAll({ filter });
+    if (all.length >= count || Date.now() > deadline) return all;
+    await delay(10);
+  }
+}
