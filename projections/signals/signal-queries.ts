@@ -33,7 +33,7 @@ export interface SignalPageFilter {
  * One account's signals, newest first: a range scan on one of the (account_id[, symbol |
  * strategy], time desc, signal_id desc) indexes that stops after `limit` rows.
  */
-export function signalPageQuery(accountId: string, filter: SignalPageFilter): { sql: string; params: unknown[] } {
+export function signalPageQuery(accountId: string, filter: SignalPageFilter): { name: string; sql: string; params: unknown[] } {
   const params: unknown[] = [accountId];
   const where = ['signals.account_id = $1'];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -44,7 +44,9 @@ export function signalPageQuery(accountId: string, filter: SignalPageFilter): { 
   if (filter.to) where.push(`signals.time < ${param(filter.to)}`);
   if (filter.after) where.push(`(signals.time, signals.signal_id) < (${param(filter.after[0])}, ${param(filter.after[1])})`);
   const sql = `select ${COLUMNS} from ${FROM} where ${where.join(' and ')} order by signals.time desc, signals.signal_id desc limit ${param(filter.limit)}`;
-  return { sql, params };
+  // The text depends only on which filters are present: one name per shape, usable as a prepared statement.
+  const shape = (['symbol', 'strategy', 'side', 'from', 'to', 'after'] as const).map((key) => (filter[key] ? key[0] + key[1] : '')).join('');
+  return { name: `signal_page_${shape}`, sql, params };
 }
 
 export function signalByIdQuery(accountId: string, signalId: string): { sql: string; params: unknown[] } {

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { SignalData } from '#libs/signals';
 import { signalByIdQuery, signalPageQuery, type SignalPageRow } from '#projections/signals';
@@ -22,12 +23,20 @@ function decodeCursor(cursor: string): [string, string] {
 /** One indexed query per request: no count, no joins, `limit + 1` rows to know whether a next page exists. */
 @Injectable()
 export class SignalsReadModel {
-  constructor(private readonly db: DataSource) {}
+  /**
+   * TypeORM's query() cannot name a statement; its pg pool can, so PostgreSQL parses and plans
+   * each page shape once per connection rather than on every request (CPU it shares with us).
+   */
+  private readonly pool: Pool;
+
+  constructor(private readonly db: DataSource) {
+    this.pool = (db.driver as unknown as { master: Pool }).master;
+  }
 
   /** The page as JSON text ({ items, nextCursor }), assembled from rows PostgreSQL rendered. */
   async list(accountId: string, { cursor, limit = DEFAULT_PAGE, ...filter }: ListSignalsQuery): Promise<string> {
-    const { sql, params } = signalPageQuery(accountId, { ...filter, after: cursor === undefined ? undefined : decodeCursor(cursor), limit: limit + 1 });
-    const rows: SignalPageRow[] = await this.db.query(sql, params);
+    const { name, sql, params } = signalPageQuery(accountId, { ...filter, after: cursor === undefined ? undefined : decodeCursor(cursor), limit: limit + 1 });
+    const { rows } = await this.pool.query<SignalPageRow>({ name, text: sql, values: params });
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? `"${encodeCursor(page[page.length - 1])}"` : 'null';
     return `{"items":[${page.map((r) => r.item).join(',')}],"nextCursor":${nextCursor}}`;
