@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { api, startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { eventCount, eventually, openTestAccount, query } from './accounts-helpers.js';
 
@@ -44,6 +47,15 @@ describe('accounts', () => {
           settings: { allowShort: true, maxOrderNotional: '5000', maxPositionQuantity: { AAPL: '100', '*': '10' } },
         },
       });
+    });
+
+    it('opens an account from the CLI, whose key works over HTTP', async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('dist/scripts/accounts-create.js'), '--name', 'CLI desk', '--deposit', '10000'], {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: app.db.url },
+      });
+      const apiKey = /API key \(shown once, store it now\): (tk_\S+)/.exec(stdout)?.[1];
+      expect(apiKey).toMatch(/^tk_[A-Za-z0-9_-]{43}$/);
+      expect(await api(app, 'GET', '/accounts/me', undefined, apiKey)).toMatchObject({ status: 200, body: { name: 'CLI desk', cash: '10000', reserved: '0' } });
     });
 
     it('defaults the risk settings', async () => {
