@@ -13,6 +13,7 @@ export interface LeanBuffers {
 }
 
 let equityBuffer = new Float64Array(0);
+let betaReadLate = false;
 const closedBook = new ClosedTrades();
 let generation = 0;
 let busy = false;
@@ -33,4 +34,17 @@ export function releaseLeanBuffers(buffers: LeanBuffers): void {
 /** True while no later lean run has reused these buffers (fresh ones are never reused). */
 export function stillHeld(buffers: LeanBuffers): boolean {
   return buffers.generation === -1 || buffers.generation === generation;
+}
+
+/**
+ * A result's beta read after later runs costs a re-simulation. A thread where that happens once (a pool worker
+ * posting a chunk of results, whose cloning reads beta) computes beta with every later run instead, while the buffer
+ * is held: one pass of logarithms rather than a whole run again. Threads that never read beta late never pay for it.
+ */
+export function noteLateBetaRead(): void {
+  betaReadLate = true;
+}
+
+export function betaEagerly(): boolean {
+  return betaReadLate;
 }

@@ -45,10 +45,10 @@ function beta(series: OhlcvSeries, equity: Float64Array, length: number): number
  * The statistics of backtesting.py's `compute_stats`, formula for formula (geometric annualization over the data's
  * calendar, Sharpe = annual return / annual volatility with a zero risk-free rate), over the first `length` bars.
  * One pass over the bars (drawdowns) plus work per period and per trade; `equityLater` gives the equity to the
- * lazily computed beta (a lean run's buffer is reused by the next run, see lean.ts).
+ * lazily computed beta (a lean run's buffer is reused by the next run, see lean.ts), unless `eagerBeta`.
  */
 export function computeStats(series: OhlcvSeries, equity: Float64Array, length: number, trades: ClosedTrades,
-  firstTradingBar: number, equityLater: () => Float64Array = () => equity): BacktestStats {
+  firstTradingBar: number, equityLater: () => Float64Array = () => equity, eagerBeta = false): BacktestStats {
   const time = series.time;
   const close = series.close;
   const { unit, periods, ends } = calendarOf(series, length);
@@ -73,7 +73,7 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
   const first = Math.min(firstTradingBar, length - 1);
   const buyAndHoldReturnPct = ((close[length - 1] - close[first]) / close[first]) * 100;
 
-  let b: number | undefined;
+  let b = eagerBeta ? beta(series, equity, length) : undefined;
   const n = trades.count;
   let wins = 0, sumPnl = 0, sumWin = 0, sumLoss = 0, nLoss = 0, sumRet = 0, sumPos = 0, sumNeg = 0;
   let best = -Infinity, worst = Infinity, maxDur = -Infinity, sumDur = 0, commissions = 0;
