@@ -1,9 +1,11 @@
 import pg from 'pg';
-import { AppendSizeExceededError, MAX_APPEND_BYTES, MAX_APPEND_EVENTS, StreamNotFoundError, WrongExpectedVersionError } from '../errors.js';
+import { StreamNotFoundError } from '../errors.js';
 import {
-  streamCategory, type AppendOptions, type AppendResult, type EventData, type EventStore, type Position, type ReadAllOptions,
+  type AppendOptions, type AppendResult, type EventData, type EventStore, type Position, type ReadAllOptions,
   type ReadStreamOptions, type RecordedEvent, type SubscribeToAllOptions, type SubscribeToStreamOptions, type Subscription,
 } from '../types.js';
+import { AppendCombiner, type CombinerOptions } from './append-combiner.js';
+import { APPEND_MANY_SQL, appendManyParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
 import { PollingSubscription, type PollingOptions } from './polling-subscription.js';
 import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, unsettledAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
@@ -14,6 +16,7 @@ export interface PostgresEventStoreOptions {
   pool?: pg.Pool;
   poolSize?: number;
   subscription?: Partial<PollingOptions>;
+  appends?: Partial<CombinerOptions>;
 }
 
 export interface PostgresAppendOptions extends AppendOptions {
@@ -21,13 +24,12 @@ export interface PostgresAppendOptions extends AppendOptions {
   client?: pg.PoolClient | pg.Client;
 }
 
-const APPEND_SQL = 'select outcome, revision, tx_id::text as tx_id, global_position from es_append($1, $2, $3, $4, $5, $6, $7)';
-
 export class PostgresEventStore implements EventStore {
   readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private readonly wakeups: Wakeups;
   private readonly polling: PollingOptions;
+  private readonly combiner: AppendCombiner;
 
   constructor(options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
@@ -35,29 +37,18 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
     this.wakeups = new Wakeups(this.pool);
     this.polling = { batchSize: 1000, pollMs: 250, ...options.subscription };
+    this.combiner = new AppendCombiner(this.pool, { maxInFlight: 1, maxAppends: 500, ...options.appends }, () => this.wakeups.appended());
   }
 
   async appendToStream(streamId: string, events: EventData[], options: PostgresAppendOptions = {}): Promise<AppendResult> {
-    if (!events.length) throw new RangeError('an append needs at least one event');
-    const data = events.map((e) => JSON.stringify(e.data ?? null));
-    const meta = events.map((e) => JSON.stringify(e.metadata ?? {}));
-    const bytes = data.reduce((n, d) => n + d.length, 0) + meta.reduce((n, m) => n + m.length, 0);
-    if (events.length > MAX_APPEND_EVENTS || bytes > MAX_APPEND_BYTES) throw new AppendSizeExceededError(streamId, events.length, bytes);
-    const expected = options.expectedRevision ?? 'any';
-    const params = [streamId, streamCategory(streamId), expected.toString(), events.map((e) => e.id), events.map((e) => e.type), data, meta];
-    const db = options.client ?? this.pool;
-    const { rows } = await db.query({ name: 'es_append', text: APPEND_SQL, values: params });
-    const row = rows[0] as { outcome: string; revision: string; tx_id: string | null; global_position: string | null };
-    if (row.outcome === 'wrong_expected_revision') {
-      const actual = BigInt(row.revision);
-      throw new WrongExpectedVersionError(streamId, expected, actual < 0n ? 'no_stream' : actual);
-    }
-    if (row.outcome === 'appended') {
-      // Inside the caller's transaction the hint goes out with its commit; ours we send ourselves.
-      if (options.client) await options.client.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
-      else this.wakeups.appended();
-    }
-    return { nextExpectedRevision: BigInt(row.revision), position: { commit: BigInt(row.tx_id!), prepare: BigInt(row.global_position!) } };
+    const append = prepareAppend(streamId, events, options.expectedRevision ?? 'any');
+    if (!options.client) return toAppendResult(append, await this.combiner.append(append));
+    // Inside the caller's transaction: never combined with other appends, whose fate it would share.
+    const { rows } = await options.client.query<AppendOutcome>({ name: 'es_append_many', text: APPEND_MANY_SQL, values: appendManyParams([append]) });
+    const result = toAppendResult(append, rows[0]!);
+    // The hint goes out with the caller's commit.
+    if (rows[0]!.outcome === 'appended') await options.client.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
+    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

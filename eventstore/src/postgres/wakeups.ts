@@ -18,6 +18,7 @@ export class Wakeups {
   private listener?: pg.Client;
   private relisten?: NodeJS.Timeout;
   private notifyQueued = false;
+  private notifying = false;
   private closed = false;
 
   constructor(private readonly pool: pg.Pool) {}
@@ -51,10 +52,18 @@ export class Wakeups {
     this.emitter.emit('wake');
     if (this.notifyQueued || this.closed) return;
     this.notifyQueued = true;
-    setImmediate(() => {
+    // At most one NOTIFY in flight: appends made meanwhile are covered by the next one, so a
+    // stream of appends costs the server one extra statement per NOTIFY round trip, not per append.
+    const send = () => {
       this.notifyQueued = false;
-      if (!this.closed) this.pool.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined);
-    });
+      if (this.closed) return;
+      this.notifying = true;
+      this.pool.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined).finally(() => {
+        this.notifying = false;
+        if (this.notifyQueued) send();
+      });
+    };
+    if (!this.notifying) setImmediate(send);
   }
 
   async close(): Promise<void> {
