@@ -14,33 +14,44 @@ function serverUrl(): string {
   return url;
 }
 
-async function query(url: string, sql: string): Promise<pg.QueryResult> {
+async function run(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await client.query(sql);
+    await client.query(sql);
   } finally {
     await client.end();
   }
 }
 
 /**
- * An empty database for one suite, so suites never see each other's rows: the next pooled database
- * of this run (emptied here), or a new one when the pool is used up.
+ * A pooled database nobody else holds: the claim is a session advisory lock, kept until drop() (or
+ * until this test process exits), so concurrent test runs on one server never share a database.
+ */
+async function claimPooled(server: string, size: number): Promise<TestDatabase | null> {
+  const holder = new pg.Client({ connectionString: server });
+  await holder.connect();
+  const offset = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const name = `t_pool_${(offset + i) % size}`;
+    const { rows } = await holder.query('select pg_try_advisory_lock(hashtextextended($1, 0)) as claimed', [name]);
+    if (!rows[0].claimed) continue;
+    const url = withDatabase(server, name);
+    await run(url, 'drop schema if exists public cascade; create schema public');
+    return { url, name, drop: () => holder.end() };
+  }
+  await holder.end();
+  return null;
+}
+
+/**
+ * An empty database for one suite, so suites never see each other's rows: a pooled one (see
+ * global-setup.mjs for why), or a new one when every pooled database is taken.
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const server = serverUrl();
-  const sequence = process.env.TEST_DATABASE_POOL_SEQUENCE;
-  if (sequence) {
-    const { rows } = await query(server, `select nextval('${sequence}')::int as n`);
-    const n = rows[0].n as number;
-    if (n < Number(process.env.TEST_DATABASE_POOL ?? 0)) {
-      const name = `t_pool_${n}`;
-      const url = withDatabase(server, name);
-      await query(url, 'drop schema if exists public cascade; create schema public');
-      return { url, name, drop: async () => undefined };
-    }
-  }
+  const pooled = await claimPooled(server, Number(process.env.TEST_DATABASE_POOL ?? 0));
+  if (pooled) return pooled;
   const safe = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
   const name = `t_${safe}_${randomBytes(4).toString('hex')}`;
   const url = await ensureDatabase(server, name);

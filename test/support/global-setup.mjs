@@ -31,9 +31,6 @@ export default async function globalSetup() {
     const missing = Array.from({ length: POOL_SIZE }, (_, i) => `t_pool_${i}`).filter((name) => !existing.has(name));
     if (missing.length) console.log(`\n[test] creating ${missing.length} pooled test databases (once per machine)`);
     for (const name of missing) await ensureDatabase(server.url, name);
-    const runId = `${process.pid}_${Date.now()}`;
-    await client.query(`create sequence test_pool_${runId} minvalue 0 start 0`);
-    process.env.TEST_DATABASE_POOL_SEQUENCE = `test_pool_${runId}`;
     process.env.TEST_DATABASE_POOL = String(POOL_SIZE);
   } finally {
     await client.end();
