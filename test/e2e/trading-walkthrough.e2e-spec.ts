@@ -84,6 +84,11 @@ describe('trading walkthrough', () => {
       [sellId, 'sell', '103.5', '4', '1.414'],
       [buyId, 'buy', '101.0505', '10', '2.010505'],
     ]);
+    const first = await api(app, 'GET', '/trades?limit=1', undefined, key);
+    const second = await api(app, 'GET', `/trades?limit=1&cursor=${first.body.nextCursor}`, undefined, key);
+    expect([...first.body.trades, ...second.body.trades]).toEqual(trades.body.trades);
+    expect(second.body.nextCursor).toBeNull();
+    expect((await api(app, 'GET', '/trades?symbol=MSFT', undefined, key)).body).toEqual({ trades: [], nextCursor: null });
   });
 
   it('charts equity from the deposit through each fill and price', async () => {
