@@ -7,9 +7,10 @@ import { AccountReservations1732406401020 } from './1732406401020-account-reserv
 import { Signals1732406401030 } from './1732406401030-signals.js';
 import { Orders1732406402000 } from './1732406402000-orders.js';
 import { Portfolio1732406402010 } from './1732406402010-portfolio.js';
+import { Webhooks1732406403000 } from './1732406403000-webhooks.js';
 
 export const migrations = [
   EventStore1732406400000,
   ProjectionCheckpoints1732406400100, StreamCatalogue1732406400200, MarketBars1732406400300,
   Accounts1732406401000, AccountReservations1732406401020, Signals1732406401030,
-  Orders1732406402000, Portfolio1732406402010];
+  Orders1732406402000, Portfolio1732406402010, Webhooks1732406403000];

@@ -4,6 +4,7 @@ import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/st
 import { AccountReservationRow, AccountRow, accountsProjection } from '#projections/accounts';
 import { ApiKeyRow, apiKeysProjection } from '#projections/api-keys';
 import { SignalRow, signalsProjection } from '#projections/signals';
+import { autoTradingSaga, WebhookRow, webhooksProjection, WebhookSignalRow } from '#projections/webhooks';
 import { FillRow, OrderRow, ordersProjection } from '#projections/orders';
 import { PortfolioAccountRow, PortfolioMarkRow, PortfolioPositionRow, portfolioProjection, PortfolioReservationRow, PortfolioSnapshotRow } from '#projections/portfolio';
 import { brokerSettingsFrom, tradingSagas } from '#projections/sagas';
@@ -19,15 +20,18 @@ export interface SagaDeps {
 }
 
 /** Every read model the worker runs; each has its own checkpoint. */
-export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection, signalsProjection, ordersProjection, portfolioProjection];
+export const runnableProjections: Projection[] = [streamCatalogueProjection, marketBarsProjection, accountsProjection, apiKeysProjection, signalsProjection, ordersProjection, portfolioProjection,
+  webhooksProjection];
 
 /** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
 export function createSagas(deps: SagaDeps): Projection[] {
-  return [...tradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) })];
+  return [...tradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) }),
+    autoTradingSaga({ ...deps, broker: brokerSettingsFrom(deps.config) })];
 }
 
 export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow, SignalRow, OrderRow, FillRow,
-  PortfolioAccountRow, PortfolioReservationRow, PortfolioPositionRow, PortfolioMarkRow, PortfolioSnapshotRow];
+  PortfolioAccountRow, PortfolioReservationRow, PortfolioPositionRow, PortfolioMarkRow, PortfolioSnapshotRow,
+  WebhookRow, WebhookSignalRow];
 
 export function projectionNamed(name: string): Projection | undefined {
   return runnableProjections.find((p) => p.name === name);

@@ -11,6 +11,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { SignalsModule } from './signals/signals.module.js';
 import { MarketDataController } from './market-data/market-data.controller.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PortfolioModule } from './portfolio/portfolio.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -62,6 +64,7 @@ export class AppModule {
         OrdersModule, PortfolioModule,
         AccountsModule,
         SignalsModule,
+        WebhooksModule, MetricsModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: runtime.config.LOG_LEVEL,

@@ -24,7 +24,8 @@ export async function startApp(config: AppConfig, options: { projections?: Proje
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, databaseUrl: db.url, eventStore, projections: options.projections }),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { bufferLogs: true },
+    // rawBody: webhook intake verifies HMAC signatures over the exact bytes received.
+    { bufferLogs: true, rawBody: true },
   );
   app.useLogger(app.get(Logger));
   setupDocs(app);

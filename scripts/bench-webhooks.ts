@@ -1,0 +1,159 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+// @ts-expect-error -- autocannon ships no type declarations
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { dropDatabase, ensureDatabase, resolveDatabaseServer } from '#libs/platform';
+
+/**
+ * `npm run bench:webhooks`: the built product as a real process on a fresh database. Phases:
+ * 60 s at 1,000 alerts/s, 10 s at 5,000 alerts/s (each a unique TradingView-shaped alert spread
+ * over 50 accounts' webhooks), then a 10,000-alert backlog taken in by an api-only process and
+ * drained by a fresh worker. Prints ack and receipt-to-processing percentiles, 429s and lost
+ * alerts (acknowledged 202 but never processed). Env: DATABASE_URL (a server; a database is
+ * created and dropped), BENCH_SCALE (e.g. 0.1 for a quick run).
+ */
+const ADMIN = `bench-admin-${randomBytes(12).toString('hex')}`;
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const WEBHOOKS = 50;
+const MAIN = path.resolve('dist/apps/api/src/main.js');
+
+interface Running { child: ChildProcess; url: string; exited: Promise<unknown> }
+
+async function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ADMIN_TOKEN: ADMIN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    void exited.then(() => reject(new Error(`app exited before listening:\n${output}`)));
+  });
+  return { child, url, exited };
+}
+
+async function stop(app: Running): Promise<void> {
+  app.child.kill('SIGTERM');
+  await app.exited;
+}
+
+async function call(app: Running, method: string, route: string, body: unknown, token: string): Promise<any> {
+  const response = await fetch(`${app.url}${route}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+interface PhaseResult { label: string; sent: number; accepted: number; tooMany: number; other: number; ack: number[]; prefix: string; startedAt: Date }
+
+async function phase(app: Running, hooks: { url: string; secret: string }[], label: string, rate: number, seconds: number, prefix: string): Promise<PhaseResult> {
+  let counter = 0;
+  const ack: number[] = [];
+  const result: PhaseResult = { label, sent: 0, accepted: 0, tooMany: 0, other: 0, ack, prefix, startedAt: new Date() };
+  const instance = autocannon({
+    url: app.url,
+    connections: Math.min(400, Math.max(20, Math.ceil(rate / 25))),
+    overallRate: rate,
+    duration: Math.max(1, Math.round(seconds * SCALE)),
+    requests: [{
+      method: 'POST',
+      setupRequest: (request: Record<string, unknown>) => {
+        const i = counter++;
+        const hook = hooks[i % hooks.length];
+        const body = JSON.stringify({ secret: hook.secret, ticker: 'BENCH', action: 'buy', price: '100', strategy: 'bench', alertId: `${prefix}-${i}`, time: new Date().toISOString() });
+        return { ...request, path: hook.url, body, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+      },
+    }],
+  });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    result.sent++;
+    if (status === 202) {
+      result.accepted++;
+      ack.push(responseTime);
+    } else if (status === 429) result.tooMany++;
+    else result.other++;
+  });
+  await instance;
+  ack.sort((a, b) => a - b);
+  return result;
+}
+
+async function waitForProcessed(db: pg.Client, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query('select count(*)::int as n from webhook_signals');
+    if (rows[0].n >= expected || Date.now() > deadline) return rows[0].n;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function report(db: pg.Client, r: PhaseResult): Promise<string> {
+  const { rows } = await db.query(
+    `select count(*)::int as processed,
+            percentile_disc(array[0.5, 0.95, 0.99]) within group (order by w.latency_ms) as p
+       from webhook_signals w join events e on e.stream_id = 'signal-' || w.signal_id
+      where e.data->'metadata'->>'alertId' like $1`,
+    [`${r.prefix}-%`],
+  );
+  const [p50, p95, p99] = rows[0].p ?? [NaN, NaN, NaN];
+  const lost = r.accepted - rows[0].processed;
+  return `| ${r.label} | ${r.sent} | ${r.accepted} | ${r.tooMany} | ${r.other} | ${pct(r.ack, 50)} / ${pct(r.ack, 95)} / ${pct(r.ack, 99)} | ${p50} / ${p95} / ${p99} | ${lost} |`;
+}
+
+async function main(): Promise<void> {
+  const server = await resolveDatabaseServer({ databaseUrl: process.env.DATABASE_URL, dataDir: path.resolve('.data/bench') });
+  const name = `bench_webhooks_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = await ensureDatabase(server.url, name);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  let app = await start({ DATABASE_URL: databaseUrl, ROLE: 'all' });
+  try {
+    await db.connect();
+    const hooks: { url: string; secret: string }[] = [];
+    for (let i = 0; i < WEBHOOKS; i++) {
+      const { apiKey } = await call(app, 'POST', '/accounts', { name: `bench ${i}`, openingDeposit: '1000000000' }, ADMIN);
+      hooks.push(await call(app, 'POST', '/webhooks', { strategy: 'bench', sizing: { mode: 'fixed_quantity', quantity: '1' }, orderDefaults: { type: 'limit' } }, apiKey));
+    }
+    const lines = ['| phase | sent | 202 | 429 | other | ack p50 / p95 / p99 (ms) | receipt→processing p50 / p95 / p99 (ms) | lost |', '|---|---|---|---|---|---|---|---|'];
+    for (const [label, rate, seconds, prefix] of [['1,000/s for 60 s', 1000, 60, 'p1'], ['5,000/s for 10 s', 5000, 10, 'p2']] as const) {
+      const result = await phase(app, hooks, label, rate, seconds, prefix);
+      const total = (await db.query(`select count(*)::int as n from events where type = 'SignalRecorded'`)).rows[0].n;
+      const drainStarted = Date.now();
+      await waitForProcessed(db, total, 600_000);
+      console.log(`${label}: processed everything ${((Date.now() - drainStarted) / 1000).toFixed(1)} s after the load ended`);
+      lines.push(await report(db, result));
+    }
+
+    // Backlog drain: an api-only process takes in 10,000 alerts, a fresh full process drains them.
+    await stop(app);
+    app = await start({ DATABASE_URL: databaseUrl, ROLE: 'api' });
+    const backlog = Math.round(10_000 * SCALE);
+    const before = (await db.query('select count(*)::int as n from webhook_signals')).rows[0].n;
+    const intake = await phase(app, hooks, 'backlog intake', 2000, backlog / 2000, 'p3');
+    await stop(app);
+    const drainStart = Date.now();
+    app = await start({ DATABASE_URL: databaseUrl, ROLE: 'all' });
+    const processed = await waitForProcessed(db, before + intake.accepted, 600_000);
+    const drainMs = Date.now() - drainStart;
+    lines.push(await report(db, intake));
+    console.log(lines.join('\n'));
+    console.log(`drain: ${processed - before} of ${intake.accepted} backlogged alerts processed ${(drainMs / 1000).toFixed(1)} s after the worker process was started (${Math.round(((processed - before) * 1000) / drainMs)}/s incl. start-up)`);
+  } finally {
+    await stop(app).catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await dropDatabase(server.url, name).catch(() => undefined);
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : String(error));
+  process.exit(1);
+});
