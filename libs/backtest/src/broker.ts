@@ -68,7 +68,8 @@ export class Broker {
     const entry = o.entryPrice[k];
     const exitCommission = this.commission(closing, price);
     // Entry commission is recomputed on the closed part, as backtesting.py does after partial closes.
-    this.closed.push(closing, o.entryBar[k], bar, entry, price, exitCommission + this.commission(closing, entry), reason);
+    this.closed.push(closing, o.entryBar[k], bar, entry, price, exitCommission + this.commission(closing, entry), reason,
+      this.s.time[bar] - o.entryTime[k]);
     this.cash += closing * (price - entry) - exitCommission;
     if (whole) o.removeAt(k);
     else o.size[k] = size - closing;
@@ -188,7 +189,7 @@ export class Broker {
 
     const size = dir * need;
     this.cash -= this.commission(size, filled);
-    o.add(size, filled, bar, stopLoss, takeProfit);
+    o.add(size, filled, bar, s.time[bar], stopLoss, takeProfit);
     if (isMarket) {
       if (stopLoss === stopLoss) this.checkStopLosses(i, o.count - 1);
       return o.count;

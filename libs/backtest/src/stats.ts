@@ -86,7 +86,7 @@ export function computeStats(series: OhlcvSeries, equity: Float64Array, length: 
     if (r > 0) sumPos += r; else if (r < 0) sumNeg += r;
     if (r > best) best = r;
     if (r < worst) worst = r;
-    const dur = time[trades.exitBar[k]] - time[trades.entryBar[k]];
+    const dur = trades.durationMs[k];
     if (dur > maxDur) maxDur = dur;
     sumDur += dur;
     commissions += trades.commission[k];

@@ -73,7 +73,7 @@ describe('exposure from trade intervals', () => {
     for (let j = 0; j < Math.floor(rnd() * 80); j++) {
       const entry = sorted ? (bar += Math.floor(rnd() * 8)) : Math.floor(rnd() * length);
       const exit = Math.min(length + 3, entry + Math.floor(rnd() * 30));
-      trades.push(1, entry, exit, 100, 101, 0, 0);
+      trades.push(1, entry, exit, 100, 101, 0, 0, exit - entry);
     }
     const mask = new Uint8Array(length);
     for (let j = 0; j < trades.count; j++) mask.fill(1, trades.entryBar[j], Math.min(length, trades.exitBar[j] + 1));
