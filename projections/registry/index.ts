@@ -4,7 +4,7 @@ import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/st
 import { AccountReservationRow, AccountRow, accountsProjection } from '#projections/accounts';
 import { ApiKeyRow, apiKeysProjection } from '#projections/api-keys';
 import { SignalRow, signalsProjection } from '#projections/signals';
-import { autoTradingSaga, WebhookRow, webhooksProjection, WebhookSignalRow } from '#projections/webhooks';
+import { autoTradingSagas, WebhookRow, webhooksProjection, WebhookSignalRow } from '#projections/webhooks';
 import { FillRow, OrderRow, ordersProjection } from '#projections/orders';
 import { PortfolioAccountRow, PortfolioMarkRow, PortfolioPositionRow, portfolioProjection, PortfolioReservationRow, PortfolioSnapshotRow } from '#projections/portfolio';
 import { brokerSettingsFrom, tradingSagas } from '#projections/sagas';
@@ -26,7 +26,7 @@ export const runnableProjections: Projection[] = [streamCatalogueProjection, mar
 /** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
 export function createSagas(deps: SagaDeps): Projection[] {
   return [...tradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) }),
-    autoTradingSaga({ ...deps, broker: brokerSettingsFrom(deps.config) })];
+    ...autoTradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) })];
 }
 
 export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow, SignalRow, OrderRow, FillRow,

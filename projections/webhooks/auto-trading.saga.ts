@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { uuidFromName, type Projection, type RecordedEvent } from '#eventstore';
 import type { SignalData } from '#libs/signals';
 import {
@@ -27,22 +28,39 @@ type Outcome = { outcome: 'ordered' | 'rejected' | 'skipped'; orderId: string | 
 export const clientOrderIdFor = (signalId: string): string => `wh-${signalId}`;
 export const orderIdFor = (accountId: string, signalId: string): string => uuidFromName(`order:${accountId}:${clientOrderIdFor(signalId)}`);
 
+export const AUTO_TRADING_SAGA = 'auto-trading';
+/**
+ * Signals are split over this many saga lanes by account, each its own runner and checkpoint, so
+ * accounts are served in parallel while one account's signals stay in order. Changing the number
+ * re-deals accounts to lanes that start from the beginning of the log: safe (every step is
+ * idempotent by the derived order id) but slow, so drain the backlog first.
+ */
+export const AUTO_TRADING_PARTITIONS = 4;
+
+export function partitionOf(accountId: string, partitions: number): number {
+  return createHash('sha1').update(accountId).digest().readUInt32BE(0) % partitions;
+}
+
+export const autoTradingSagas = (deps: PlacementDeps, partitions = AUTO_TRADING_PARTITIONS): Projection[] =>
+  Array.from({ length: partitions }, (_, partition) => autoTradingSaga(deps, partition, partitions));
+
 /**
  * Webhook signals become orders through the order placement path of POST /orders: PlaceOrder
  * on the order stream, then the account's risk check (completePlacement). Redelivery (a crash
  * before the checkpoint) finds the order already placed under the derived id and only completes
  * it, so it never orders twice nor re-sizes from a position that the first run already changed.
  */
-export function autoTradingSaga(deps: PlacementDeps): Projection {
+export function autoTradingSaga(deps: PlacementDeps, partition = 0, partitions = 1): Projection {
   return {
-    name: 'auto-trading',
+    name: partitions === 1 ? AUTO_TRADING_SAGA : `${AUTO_TRADING_SAGA}-${partition}-of-${partitions}`,
     handles: ['SignalRecorded'],
-    tables: ['webhook_signals'],
+    tables: [],
     async apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
       const signal = event.data as SignalData;
       const intent = signal.metadata.order as unknown as OrderIntent | undefined;
       const webhookId = signal.metadata.webhookId;
       if (signal.source !== 'webhook' || !intent || typeof webhookId !== 'string') return;
+      if (partitionOf(signal.accountId, partitions) !== partition) return;
       const result = await act(deps, tx, signal, intent);
       const processedAt = deps.clock();
       const latencyMs = Math.max(0, processedAt.getTime() - Date.parse(signal.receivedAt));
@@ -58,8 +76,12 @@ export function autoTradingSaga(deps: PlacementDeps): Projection {
 
 async function act(deps: PlacementDeps, tx: EntityManager, signal: SignalData, intent: OrderIntent): Promise<Outcome> {
   const orderId = orderIdFor(signal.accountId, signal.signalId);
-  const existing = await deps.commands.load(orderStreamId(orderId), orderDecider);
-  if (existing.state.status !== 'none') return outcomeOf(await completePlacement(deps, existing.state.order, latestPriceFrom(tx)));
+  // A fixed quantity sizes the same on redelivery, and PlaceOrder on an existing order is a no-op
+  // that returns it; close and percent sizing read the account, so they look for the order first.
+  if (intent.sizing.mode !== 'fixed_quantity') {
+    const existing = await deps.commands.load(orderStreamId(orderId), orderDecider);
+    if (existing.state.status !== 'none') return outcomeOf(await completePlacement(deps, existing.state.order, latestPriceFrom(tx), existing.state));
+  }
   const decision = decideOrder(signal.side, intent, await sizingContext(deps, tx, signal, intent));
   if (decision.kind === 'skip') return { outcome: 'skipped', orderId: null, reason: decision.reason };
   const data = {
@@ -70,7 +92,7 @@ async function act(deps: PlacementDeps, tx: EntityManager, signal: SignalData, i
   try {
     const placed = await deps.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}` });
     if (placed.state.status === 'none') throw new Error(`order ${orderId} was not placed`);
-    return outcomeOf(await completePlacement(deps, placed.state.order, latestPriceFrom(tx)));
+    return outcomeOf(await completePlacement(deps, placed.state.order, latestPriceFrom(tx), placed.state));
   } catch (error) {
     // A refusal (an invalid order) is an outcome; an outage propagates and the signal is retried.
     if (error instanceof TradingError) return { outcome: 'rejected', orderId: null, reason: error.code };

@@ -84,6 +84,32 @@ describe('webhooks', () => {
     expect(await sql(app, 'select (select count(*)::int from events) as events, (select count(*)::int from orders) as orders')).toEqual(before);
   });
 
+  it('sizes by percent of equity, then closes the position, then skips a close with nothing to close', async () => {
+    const trader = await openAccount(app, '10000');
+    await postBar(app, 'MSFT', -60_000, '200');
+    await eventually(() => sql(app, "select price::text from latest_prices where symbol = 'MSFT'"), (rows) => rows.length === 1, 'the MSFT price');
+    const { url, secret } = await createWebhook(app, trader.apiKey, { sizing: { mode: 'percent_of_equity', percent: '10' } });
+    const handled = async (body: Record<string, unknown>) => {
+      const { signalId } = (await postHook(app, url, { body: { secret, ticker: 'MSFT', ...body } })).body;
+      const [row] = await eventually(() => sql(app, 'select outcome, order_id, reason from webhook_signals where signal_id = $1', [signalId]), (rows) => rows.length === 1, 'the saga');
+      return row;
+    };
+    const position = () => api(app, 'GET', '/portfolio', undefined, trader.apiKey).then((r) => r.body.positions?.find((p: any) => p.symbol === 'MSFT')?.quantity ?? '0');
+
+    const buy = await handled({ action: 'buy', alertId: 'pct-1' });
+    // 10% of 10,000 equity at the latest price 200 = 5.
+    expect(await api(app, 'GET', `/orders/${buy.order_id}`, undefined, trader.apiKey)).toMatchObject({ body: { side: 'buy', quantity: '5', type: 'market' } });
+    await postBar(app, 'MSFT', 1_000, '200');
+    await eventually(position, (q) => q === '5', 'the MSFT position');
+
+    const close = await handled({ action: 'close', alertId: 'close-1' });
+    expect(await api(app, 'GET', `/orders/${close.order_id}`, undefined, trader.apiKey)).toMatchObject({ body: { side: 'sell', quantity: '5' } });
+    await postBar(app, 'MSFT', 2_000, '200');
+    await eventually(position, (q) => q === '0', 'the flat MSFT position');
+
+    expect(await handled({ action: 'close', alertId: 'close-2' })).toEqual({ outcome: 'skipped', order_id: null, reason: 'NO_POSITION_TO_CLOSE' });
+  });
+
   it('de-duplicates by Idempotency-Key, and by body within the window when neither key is given', async () => {
     const { url, secret } = await createWebhook(app, key);
     const first = await postHook(app, url, { body: alert(secret, { time: '2024-01-01T00:00:00Z' }), headers: { 'idempotency-key': 'order-77' } });

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
+import { AUTO_TRADING_SAGA } from '#projections/webhooks';
 import { webhookBacklog } from '../metrics/metrics.js';
 
-export const AUTO_TRADING_SAGA = 'auto-trading';
 const MEASURE_EVERY_MS = 200;
 
 /**
  * Signals appended but not yet handled by the auto-trading saga: SignalRecorded rows after the
- * saga's checkpoint, counted on the (type, tx_id, global_position) index and capped just above
+ * checkpoint of its slowest lane, counted on the (type, tx_id, global_position) index and capped just above
  * the limit, so one measurement costs at most WEBHOOK_MAX_BACKLOG index entries. Measured on a
  * timer, not per request; alerts accepted since the last measurement are added on top, so a
  * burst between two measurements cannot overshoot the limit by more than the in-flight requests.
@@ -70,7 +70,12 @@ export class SignalBacklog implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async count(): Promise<number> {
-    const [checkpoint] = await this.db.query('select commit_position::text as c, prepare_position::text as p from projection_checkpoints where name = $1', [AUTO_TRADING_SAGA]);
+    // The slowest lane bounds the backlog: every signal after its checkpoint counts (an over-estimate, never an under-).
+    const [checkpoint] = await this.db.query(
+      `select commit_position::text as c, prepare_position::text as p from projection_checkpoints
+        where name = $1 or name like $1 || '-%' order by commit_position::text::xid8 nulls first, prepare_position nulls first limit 1`,
+      [AUTO_TRADING_SAGA],
+    );
     const after = checkpoint?.c ? [checkpoint.c, checkpoint.p] : ['0', '0'];
     const [row] = await this.db.query(
       `select count(*)::int as n from (
