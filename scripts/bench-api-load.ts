@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+// @ts-expect-error -- autocannon ships no type declarations
+import autocannon from 'autocannon';
+
+export interface Shot { method: 'GET' | 'POST'; path: string; token: string; body?: unknown }
+
+export interface Outcome {
+  label: string;
+  seconds: number;
+  completed: number;
+  ok: number;
+  statuses: Record<string, number>;
+  /** Connection errors and timeouts (autocannon reports a timeout as an error). */
+  errors: number;
+  /** Sorted response times of every completed request, 2xx or not (ms). */
+  latencies: Float64Array;
+  cpu: CpuShares;
+}
+
+export interface CpuShares {
+  /** Percent of one core used by the product process, by this load generator, and by the whole machine (of all cores). */
+  app: number;
+  bench: number;
+  machine: number;
+  load: number;
+}
+
+function procTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const idle = cpu[3] + cpu[4];
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU used between now and the returned function's call, from /proc (Linux; zeros elsewhere). */
+function cpuMeter(appPid: number): () => CpuShares {
+  try {
+    const started = { at: process.hrtime.bigint(), app: procTicks(appPid), self: process.cpuUsage(), machine: machineTicks() };
+    return () => {
+      const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
+      const self = process.cpuUsage(started.self);
+      const machine = machineTicks();
+      return {
+        app: (100 * (procTicks(appPid) - started.app)) / 100 / seconds,
+        bench: (100 * (self.user + self.system)) / 1e6 / seconds,
+        machine: (100 * (machine.busy - started.machine.busy)) / (machine.total - started.machine.total),
+        load: os.loadavg()[0],
+      };
+    };
+  } catch {
+    return () => ({ app: 0, bench: 0, machine: 0, load: os.loadavg()[0] });
+  }
+}
+
+interface Tally { latencies: number[]; statuses: Record<string, number>; errors: number }
+
+function instance(url: string, options: { connections: number; rate?: number; seconds: number }, next: () => Shot, tally: Tally): Promise<unknown> {
+  const setupRequest = (request: Record<string, unknown>) => {
+    const shot = next();
+    return {
+      ...request,
+      method: shot.method,
+      path: shot.path,
+      headers: { authorization: `Bearer ${shot.token}`, ...(shot.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: shot.body === undefined ? undefined : JSON.stringify(shot.body),
+    };
+  };
+  const run = autocannon({
+    url,
+    connections: options.connections,
+    overallRate: options.rate,
+    duration: options.seconds,
+    timeout: 10,
+    // Our own samples below are the raw response times; autocannon's correction assumes a 1 ms interval.
+    ...(options.rate ? { ignoreCoordinatedOmission: true } : {}),
+    // autocannon shares one request object between its clients and builds a client's first request
+    // before any is sent: without a request list per client, the first requests would all be the last one built.
+    setupClient: (client: { setRequests(requests: unknown[]): void }) => client.setRequests([{ setupRequest }]),
+    requests: [{ setupRequest }],
+  });
+  run.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    tally.latencies.push(responseTime);
+    tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
+  });
+  run.on('reqError', () => tally.errors++);
+  return run;
+}
+
+/**
+ * `rate`: a fixed arrival rate. autocannon's overallRate lets each connection send its share of a
+ * second as fast as it can from the start of that second, so one instance turns 1,000 req/s into a
+ * burst of up to `connections` concurrent requests each second. The load is therefore split over
+ * 100 instances started 10 ms apart, each connection sending one request per second: 10 requests
+ * arrive every 10 ms, and a slow response delays nothing else (open loop while responses take < 1 s).
+ * Without `rate`: closed loop at full speed over `connections` (the peak run).
+ */
+export async function load(url: string, appPid: number, label: string, options: { rate?: number; connections?: number; seconds: number }, next: () => Shot): Promise<Outcome> {
+  const tally: Tally = { latencies: [], statuses: {}, errors: 0 };
+  const meter = cpuMeter(appPid);
+  const started = process.hrtime.bigint();
+  if (options.rate) {
+    const slots = Math.min(100, options.rate);
+    if (options.rate % slots !== 0) throw new Error(`rate ${options.rate} must be a multiple of ${slots}`);
+    const perSlot = options.rate / slots;
+    await Promise.all(Array.from({ length: slots }, (_, k) => new Promise((resolve) => setTimeout(resolve, (k * 1000) / slots))
+      .then(() => instance(url, { connections: perSlot, rate: perSlot, seconds: options.seconds }, next, tally))));
+  } else {
+    await instance(url, { connections: options.connections ?? 32, seconds: options.seconds }, next, tally);
+  }
+  // Fixed rate: every instance runs `seconds`, staggered over the first second; peak: wall time.
+  const seconds = options.rate ? options.seconds : Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = meter();
+  const latencies = Float64Array.from(tally.latencies).sort();
+  const ok = Object.entries(tally.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+  return { label, seconds, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, cpu };
+}
+
+export const percentile = (sorted: Float64Array, p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+
+const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+
+export const TABLE_HEADER = [
+  '| run | req/s | p50 ms | p95 ms | p99 ms | max ms | 2xx | non-2xx | errors | app CPU | bench CPU | machine busy | load avg |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+];
+
+export function row(o: Outcome): string {
+  const non2xx = Object.entries(o.statuses).filter(([s]) => !s.startsWith('2')).map(([s, c]) => `${c}×${s}`).join(' ') || '0';
+  const l = o.latencies;
+  return `| ${o.label} | ${Math.round(o.completed / o.seconds).toLocaleString('en-US')} | ${ms(percentile(l, 50))} | ${ms(percentile(l, 95))} | ${ms(percentile(l, 99))} | ${ms(l[l.length - 1])} | ${o.ok} | ${non2xx} | ${o.errors} | ${o.cpu.app.toFixed(0)}% | ${o.cpu.bench.toFixed(0)}% | ${o.cpu.machine.toFixed(0)}% | ${o.cpu.load.toFixed(1)} |`;
+}
