@@ -74,7 +74,7 @@ set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_n int := cardinality(p_streams);
-  v_keys text[] := array(select distinct s from unnest(p_streams) s order by s);
+  v_keys text[];       -- the streams, distinct, sorted: the lock order
   v_revs bigint[];     -- per key: running revision, -1 for no stream
   v_key_of int[];      -- per append: its key
   v_start int[];       -- per append: index of its first event
@@ -91,30 +91,49 @@ declare
   v_exp text;
   v_i int;
 begin
-  -- Locks the existing stream rows and creates the missing ones (at -1), all in key order.
-  insert into event_streams as s (stream_id, revision)
-    select k, -1 from unnest(v_keys) k order by k
-    on conflict (stream_id) do update set revision = s.revision where false;
-  v_revs := array(select s.revision from unnest(v_keys) with ordinality k(id, i)
-                    join event_streams s on s.stream_id = k.id order by k.i);
-  v_key_of := array(select array_position(v_keys, u.s) from unnest(p_streams) with ordinality u(s, i) order by u.i);
-  v_start := array(select (sum(u.c) over (order by u.i) - u.c + 1)::int from unnest(p_counts) with ordinality u(c, i) order by u.i);
-  v_app_of := array(select u.i from unnest(p_counts) with ordinality u(c, i), generate_series(1, u.c) order by u.i);
-  v_recheck := array(
-    select a.seen > 1 or exists (select 1 from events e where e.stream_id = p_streams[a.app] and e.event_id = a.id)
-      from (select b.app, b.id, b.j, row_number() over (partition by v_key_of[b.app], b.id order by b.j) as seen
-              from unnest(v_app_of, p_ids) with ordinality b(app, id, j)) a
-     where a.j = v_start[a.app]
-     order by a.app);
+  if v_n = 1 then
+    -- One stream: lock its row, or create it (waiting for a concurrent creator to commit) and lock that.
+    v_revs := array(select s.revision from event_streams s where s.stream_id = p_streams[1] for update);
+    if v_revs = '{}' then
+      insert into event_streams (stream_id, revision) values (p_streams[1], -1) on conflict do nothing;
+      v_revs := array(select s.revision from event_streams s where s.stream_id = p_streams[1] for update);
+    end if;
+  else
+    -- Locks the existing stream rows and creates the missing ones (at -1), all in key order.
+    v_keys := array(select distinct u.s from unnest(p_streams) u(s) order by u.s);
+    insert into event_streams as s (stream_id, revision)
+      select k, -1 from unnest(v_keys) k order by k
+      on conflict (stream_id) do update set revision = s.revision where false;
+    v_revs := array(select s.revision from unnest(v_keys) with ordinality k(id, i)
+                      join event_streams s on s.stream_id = k.id order by k.i);
+  end if;
+
+  if v_n = 1 then
+    -- The common case (an append that nothing queued behind) skips the bookkeeping statements.
+    v_keys := p_streams;
+    v_key_of := '{1}';
+    v_start := '{1}';
+    v_app_of := array_fill(1, array[p_counts[1]]);
+    v_recheck := array[exists (select 1 from events e where e.stream_id = p_streams[1] and e.event_id = p_ids[1])];
+  else
+    v_key_of := array(select array_position(v_keys, u.s) from unnest(p_streams) with ordinality u(s, i) order by u.i);
+    v_start := array(select (sum(u.c) over (order by u.i) - u.c + 1)::int from unnest(p_counts) with ordinality u(c, i) order by u.i);
+    v_app_of := array(select u.i from unnest(p_counts) with ordinality u(c, i), generate_series(1, u.c) order by u.i);
+    v_recheck := array(
+      select a.seen > 1 or exists (select 1 from events e where e.stream_id = p_streams[a.app] and e.event_id = a.id)
+        from (select b.app, b.id, b.j, row_number() over (partition by v_key_of[b.app], b.id order by b.j) as seen
+                from unnest(v_app_of, p_ids) with ordinality b(app, id, j)) a
+       where a.j = v_start[a.app]
+       order by a.app);
+  end if;
 
   for v_i in 1 .. v_n + 1 loop
     -- Before the end, and before a check that may need them, the pending appends' events go in.
     if v_i > v_n or (v_recheck[v_i] and v_revs[v_key_of[v_i]] >= 0) then
       insert into events (stream_id, stream_category, revision, event_id, type, data, metadata)
-        select a.s, a.c, a.base + t.ord - a.st + 1, t.id, t.type, t.data::jsonb, t.meta::jsonb
+        select p_streams[t.app], p_categories[t.app], v_base[t.app] + t.ord - v_start[t.app] + 1, t.id, t.type, t.data::jsonb, t.meta::jsonb
           from unnest(v_app_of, p_ids, p_types, p_data, p_meta) with ordinality t(app, id, type, data, meta, ord)
-          join unnest(p_streams, p_categories, v_base, v_start) with ordinality a(s, c, base, st, i) on a.i = t.app
-         where t.app > v_written and t.app < v_i and a.base is not null
+         where t.app > v_written and t.app < v_i and v_base[t.app] is not null
          order by t.ord;
       v_written := v_i - 1;
       exit when v_i > v_n;

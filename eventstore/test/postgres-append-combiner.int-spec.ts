@@ -6,8 +6,10 @@ import { event, events, newStream } from './contract/fixtures.js';
 
 /**
  * Appends made while one is in flight go out together in one transaction. Each test holds the
- * first append on a row lock taken by another connection, queues the appends under test behind
+ * first append on a table lock taken by another connection, queues the appends under test behind
  * it, then lets go: they leave as one batch, which the shared tx id (position.commit) proves.
+ * A table lock, not a row lock: it takes no transaction id, so it does not hold back what other
+ * suites' subscriptions may read (the settled rule looks at every transaction in the cluster).
  */
 describe('PostgreSQL append combining', () => {
   let db: TestDatabase;
@@ -30,7 +32,7 @@ describe('PostgreSQL append combining', () => {
     await blocker.connect();
     try {
       await blocker.query('begin');
-      await blocker.query('select 1 from event_streams where stream_id = $1 for update', [held]);
+      await blocker.query('lock table event_streams in exclusive mode');
       const first = store.appendToStream(held, [event()]);
       const queued = queue();
       await new Promise((resolve) => setTimeout(resolve, 50));
