@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import { eventually, postHook, sql } from './webhook-helpers.js';
+import pg from 'pg';
+import { eventually, postHook } from './webhook-helpers.js';
 
 const ADMIN = 'webhook-crash-admin-token-0123';
 const ALERTS = 300;
@@ -18,10 +19,18 @@ async function call(app: AppProcess, method: string, path: string, body: unknown
  */
 describe('webhook crash recovery', () => {
   let db: TestDatabase;
+  // One connection for every check: the apps under test already take many of the server's slots.
+  let client: pg.Client;
+  const sql = async (text: string) => (await client.query(text)).rows;
   const running: AppProcess[] = [];
-  beforeAll(async () => void (db = await createTestDatabase('webhook_crash')));
+  beforeAll(async () => {
+    db = await createTestDatabase('webhook_crash');
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+  });
   afterAll(async () => {
     for (const app of running) if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+    await client.end();
     await db.drop();
   });
 
@@ -43,26 +52,26 @@ describe('webhook crash recovery', () => {
     expect(accepted.size).toBe(ALERTS);
     apiOnly.child.kill('SIGKILL');
     expect(await apiOnly.exited).toBe('SIGKILL');
-    expect(await sql({ db }, 'select count(*)::int as n from webhook_signals').catch(() => [{ n: 0 }])).toEqual([{ n: 0 }]);
+    expect(await sql('select count(*)::int as n from webhook_signals').catch(() => [{ n: 0 }])).toEqual([{ n: 0 }]);
 
     const worker = await spawnApp({ ...env, ROLE: 'all' });
     running.push(worker);
     // Killed while the saga works through its batch: orders placed, the batch's checkpoint not yet written.
-    const ordersPlaced = () => sql({ db }, "select count(*)::int as n from events where type = 'OrderPlaced'");
+    const ordersPlaced = () => sql("select count(*)::int as n from events where type = 'OrderPlaced'");
     await eventually(ordersPlaced, ([row]) => row.n >= 20, 'placement to start', 60_000);
     worker.child.kill('SIGKILL');
     expect(await worker.exited).toBe('SIGKILL');
     const [atKill] = await ordersPlaced();
-    const [recorded] = await sql({ db }, 'select count(*)::int as n from webhook_signals');
+    const [recorded] = await sql('select count(*)::int as n from webhook_signals');
 
     const finisher = await spawnApp({ ...env, ROLE: 'all' });
     running.push(finisher);
     try {
-      await eventually(() => sql({ db }, 'select count(*)::int as n from webhook_signals'), ([row]) => row.n === ALERTS, 'every alert processed', 120_000);
-      const handled = await sql({ db }, 'select signal_id, outcome, order_id from webhook_signals');
+      await eventually(() => sql('select count(*)::int as n from webhook_signals'), ([row]) => row.n === ALERTS, 'every alert processed', 120_000);
+      const handled = await sql('select signal_id, outcome, order_id from webhook_signals');
       expect(new Set(handled.map((r) => r.signal_id))).toEqual(accepted);
       expect(handled.filter((r) => r.outcome !== 'ordered')).toEqual([]);
-      const placed = await sql({ db }, `select data->>'clientOrderId' as client_order_id, count(*)::int as n from events where type = 'OrderPlaced' group by 1`);
+      const placed = await sql(`select data->>'clientOrderId' as client_order_id, count(*)::int as n from events where type = 'OrderPlaced' group by 1`);
       expect(placed).toHaveLength(ALERTS);
       expect(placed.filter((r) => r.n !== 1)).toEqual([]);
       expect(new Set(placed.map((r) => r.client_order_id.replace(/^wh-/, '')))).toEqual(accepted);

@@ -66,11 +66,12 @@ export async function postBar(app: App, symbol: string, offsetMs: number, price:
   if (response.status !== 202) throw new Error(`recording a bar answered ${response.status}: ${JSON.stringify(response.body)}`);
 }
 
+/** Polls until `accept`; a failed read (a busy shared server refusing connections) counts as "not yet". */
 export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
+    const value = await read().catch((error: unknown) => ({ readFailed: String(error) }) as const);
+    if (!(value && typeof value === 'object' && 'readFailed' in value) && accept(value as T)) return value as T;
     if (Date.now() > deadline) throw new Error(`${what} did not happen: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
