@@ -34,11 +34,13 @@ export class EventStore1732406400000 implements MigrationInterface {
     await db.query('create index events_log_order on events (tx_id, global_position)');
     await db.query('create index events_category_order on events (stream_category, tx_id, global_position)');
     await db.query('create index events_type_order on events (type, tx_id, global_position)');
+    await db.query(APPEND_FUNCTION);
     await db.query(APPEND_MANY_FUNCTION);
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query('drop function es_append_many');
+    await db.query('drop function es_append');
     await db.query('drop table events');
     await db.query('drop table event_streams');
   }
@@ -46,8 +48,75 @@ export class EventStore1732406400000 implements MigrationInterface {
 
 
 /**
+ * One round trip per append. Returns (outcome, revision, tx_id, global_position): 'appended';
+ * 'duplicate' when these exact ids already sit in this order at consecutive revisions (the same
+ * append replayed: idempotent success with the original result); or 'wrong_expected_revision'
+ * with the stream's actual revision (-1: no stream). Ids that only partly match an earlier append
+ * are refused as a wrong expected revision rather than half-written.
+ * The stream row is locked before anything is checked, so concurrent appenders to one stream
+ * serialise and each sees the previous one's outcome.
+ */
+const APPEND_FUNCTION = `
+create or replace function es_append(p_stream text, p_category text, p_expected text,
+                                     p_ids uuid[], p_types text[], p_data text[], p_meta text[])
+returns table (outcome text, revision bigint, tx_id xid8, global_position bigint)
+language plpgsql as $$
+declare
+  v_current bigint;
+  v_count int := cardinality(p_ids);
+  v_first bigint;
+  v_matched int;
+begin
+  select s.revision into v_current from event_streams s where s.stream_id = p_stream for update;
+  if not found then
+    if p_expected = 'stream_exists' or p_expected ~ '^[0-9]+$' then
+      return query select 'wrong_expected_revision'::text, -1::bigint, null::xid8, null::bigint;
+      return;
+    end if;
+    -- A concurrent creator makes this wait for its commit; then we lock its row like any appender.
+    insert into event_streams as s (stream_id, revision) values (p_stream, -1) on conflict do nothing;
+    select s.revision into v_current from event_streams s where s.stream_id = p_stream for update;
+  end if;
+
+  if v_current >= 0 then
+    select e.revision into v_first from events e where e.stream_id = p_stream and e.event_id = p_ids[1];
+    if found then
+      select count(*) into v_matched
+        from unnest(p_ids) with ordinality as t(id, ord)
+        join events e on e.stream_id = p_stream and e.revision = v_first + t.ord - 1 and e.event_id = t.id;
+      if v_matched = v_count then
+        return query select 'duplicate'::text, e.revision, e.tx_id, e.global_position
+          from events e where e.stream_id = p_stream and e.revision = v_first + v_count - 1;
+      else
+        return query select 'wrong_expected_revision'::text, v_current, null::xid8, null::bigint;
+      end if;
+      return;
+    end if;
+  end if;
+
+  if (p_expected = 'no_stream' and v_current <> -1)
+     or (p_expected = 'stream_exists' and v_current = -1)
+     or (p_expected ~ '^[0-9]+$' and v_current <> p_expected::bigint) then
+    return query select 'wrong_expected_revision'::text, v_current, null::xid8, null::bigint;
+    return;
+  end if;
+
+  update event_streams s set revision = v_current + v_count where s.stream_id = p_stream;
+  return query
+    with inserted as (
+      insert into events (stream_id, stream_category, revision, event_id, type, data, metadata)
+      select p_stream, p_category, v_current + t.ord, t.id, t.type, t.data::jsonb, t.meta::jsonb
+        from unnest(p_ids, p_types, p_data, p_meta) with ordinality as t(id, type, data, meta, ord)
+       order by t.ord
+      returning events.global_position
+    )
+    select 'appended'::text, v_current + v_count, pg_current_xact_id(), max(i.global_position) from inserted i;
+end $$`;
+
+/**
  * Several appends in one transaction: the adapter combines the appends that queue up while one is
- * in flight, so they share one round trip and one WAL flush. Returns one row per append, in order:
+ * in flight, so they share one round trip and one WAL flush (a lone append takes es_append, whose
+ * fixed cost is lower). Returns one row per append, in order:
  * (outcome, revision, tx_id, global_position), outcome being 'appended'; 'duplicate' when these
  * exact ids already sit in this order at consecutive revisions (the same append replayed:
  * idempotent success with the original result); or 'wrong_expected_revision' with the stream's
@@ -91,41 +160,23 @@ declare
   v_exp text;
   v_i int;
 begin
-  if v_n = 1 then
-    -- One stream: lock its row, or create it (waiting for a concurrent creator to commit) and lock that.
-    v_revs := array(select s.revision from event_streams s where s.stream_id = p_streams[1] for update);
-    if v_revs = '{}' then
-      insert into event_streams (stream_id, revision) values (p_streams[1], -1) on conflict do nothing;
-      v_revs := array(select s.revision from event_streams s where s.stream_id = p_streams[1] for update);
-    end if;
-  else
-    -- Locks the existing stream rows and creates the missing ones (at -1), all in key order.
-    v_keys := array(select distinct u.s from unnest(p_streams) u(s) order by u.s);
-    insert into event_streams as s (stream_id, revision)
-      select k, -1 from unnest(v_keys) k order by k
-      on conflict (stream_id) do update set revision = s.revision where false;
-    v_revs := array(select s.revision from unnest(v_keys) with ordinality k(id, i)
-                      join event_streams s on s.stream_id = k.id order by k.i);
-  end if;
+  -- Locks the existing stream rows and creates the missing ones (at -1), all in key order.
+  v_keys := array(select distinct u.s from unnest(p_streams) u(s) order by u.s);
+  insert into event_streams as s (stream_id, revision)
+    select k, -1 from unnest(v_keys) k order by k
+    on conflict (stream_id) do update set revision = s.revision where false;
+  v_revs := array(select s.revision from unnest(v_keys) with ordinality k(id, i)
+                    join event_streams s on s.stream_id = k.id order by k.i);
 
-  if v_n = 1 then
-    -- The common case (an append that nothing queued behind) skips the bookkeeping statements.
-    v_keys := p_streams;
-    v_key_of := '{1}';
-    v_start := '{1}';
-    v_app_of := array_fill(1, array[p_counts[1]]);
-    v_recheck := array[exists (select 1 from events e where e.stream_id = p_streams[1] and e.event_id = p_ids[1])];
-  else
-    v_key_of := array(select array_position(v_keys, u.s) from unnest(p_streams) with ordinality u(s, i) order by u.i);
-    v_start := array(select (sum(u.c) over (order by u.i) - u.c + 1)::int from unnest(p_counts) with ordinality u(c, i) order by u.i);
-    v_app_of := array(select u.i from unnest(p_counts) with ordinality u(c, i), generate_series(1, u.c) order by u.i);
-    v_recheck := array(
-      select a.seen > 1 or exists (select 1 from events e where e.stream_id = p_streams[a.app] and e.event_id = a.id)
-        from (select b.app, b.id, b.j, row_number() over (partition by v_key_of[b.app], b.id order by b.j) as seen
-                from unnest(v_app_of, p_ids) with ordinality b(app, id, j)) a
-       where a.j = v_start[a.app]
-       order by a.app);
-  end if;
+  v_key_of := array(select array_position(v_keys, u.s) from unnest(p_streams) with ordinality u(s, i) order by u.i);
+  v_start := array(select (sum(u.c) over (order by u.i) - u.c + 1)::int from unnest(p_counts) with ordinality u(c, i) order by u.i);
+  v_app_of := array(select u.i from unnest(p_counts) with ordinality u(c, i), generate_series(1, u.c) order by u.i);
+  v_recheck := array(
+    select a.seen > 1 or exists (select 1 from events e where e.stream_id = p_streams[a.app] and e.event_id = a.id)
+      from (select b.app, b.id, b.j, row_number() over (partition by v_key_of[b.app], b.id order by b.j) as seen
+              from unnest(v_app_of, p_ids) with ordinality b(app, id, j)) a
+     where a.j = v_start[a.app]
+     order by a.app);
 
   for v_i in 1 .. v_n + 1 loop
     -- Before the end, and before a check that may need them, the pending appends' events go in.

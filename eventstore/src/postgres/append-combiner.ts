@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { MAX_APPEND_BYTES, MAX_APPEND_EVENTS } from '../errors.js';
-import { APPEND_MANY_SQL, appendManyParams, type AppendOutcome, type PreparedAppend } from './appends.js';
+import { APPEND_MANY_SQL, APPEND_SQL, appendManyParams, appendParams, type AppendOutcome, type PreparedAppend } from './appends.js';
 
 export interface CombinerOptions {
   /** Combined transactions in flight at once; appends arriving meanwhile wait and go out together. */
@@ -46,17 +46,20 @@ export class AppendCombiner {
     while (this.inFlight < this.options.maxInFlight && this.queue.length) {
       const batch = this.take();
       this.inFlight++;
-      void this.send(batch).finally(() => {
+      void this.send(batch).then((appended) => {
         this.inFlight--;
         // The callers just answered usually append again at once (a writer loop, a command
         // handler's next command): one event-loop turn lets them join the next batch instead of
         // the first of them going out alone and the rest waiting behind it.
-        if (this.gathering) return;
-        this.gathering = true;
-        setImmediate(() => {
-          this.gathering = false;
-          this.drain();
-        });
+        if (!this.gathering) {
+          this.gathering = true;
+          setImmediate(() => {
+            this.gathering = false;
+            this.drain();
+          });
+        }
+        // After the next batch is scheduled, so its statement leaves before the NOTIFY's.
+        if (appended) this.onAppended();
       });
     }
   }
@@ -75,7 +78,8 @@ export class AppendCombiner {
     return this.queue.splice(0, n);
   }
 
-  private async send(batch: Queued[]): Promise<void> {
+  /** Settles every caller's promise, never rejects; true when something was appended. */
+  private async send(batch: Queued[]): Promise<boolean> {
     let rows: AppendOutcome[];
     try {
       rows = await this.run(batch.map((q) => q.append));
@@ -84,18 +88,21 @@ export class AppendCombiner {
       // fault (say, data jsonb refuses) must not fail the others, so each goes again alone, in
       // order. A lost connection is not retried here: whether it committed is unknown.
       if (batch.length > 1 && rolledBack(error)) {
-        for (const q of batch) await this.send([q]);
-      } else {
-        for (const q of batch) q.reject(error);
+        let appended = false;
+        for (const q of batch) appended = (await this.send([q])) || appended;
+        return appended;
       }
-      return;
+      for (const q of batch) q.reject(error);
+      return false;
     }
-    if (rows.some((r) => r.outcome === 'appended')) this.onAppended();
     batch.forEach((q, i) => q.resolve(rows[i]!));
+    return rows.some((r) => r.outcome === 'appended');
   }
 
   private async run(appends: PreparedAppend[]): Promise<AppendOutcome[]> {
-    const { rows } = await this.pool.query<AppendOutcome>({ name: 'es_append_many', text: APPEND_MANY_SQL, values: appendManyParams(appends) });
+    const { rows } = appends.length === 1
+      ? await this.pool.query<AppendOutcome>({ name: 'es_append', text: APPEND_SQL, values: appendParams(appends[0]!) })
+      : await this.pool.query<AppendOutcome>({ name: 'es_append_many', text: APPEND_MANY_SQL, values: appendManyParams(appends) });
     if (rows.length !== appends.length) throw new Error(`es_append_many returned ${rows.length} outcomes for ${appends.length} appends`);
     return rows;
   }

@@ -20,6 +20,8 @@ export interface AppendOutcome {
   global_position: string | null;
 }
 
+export const APPEND_SQL = 'select outcome, revision, tx_id::text as tx_id, global_position from es_append($1, $2, $3, $4, $5, $6, $7)';
+
 export const APPEND_MANY_SQL =
   'select outcome, revision, tx_id::text as tx_id, global_position from es_append_many($1, $2, $3, $4, $5, $6, $7, $8)';
 
@@ -33,12 +35,10 @@ export function prepareAppend(streamId: string, events: EventData[], expected: E
   return { streamId, category: streamCategory(streamId), expected, ids: events.map((e) => e.id), types: events.map((e) => e.type), data, meta, bytes };
 }
 
+export const appendParams = (a: PreparedAppend): unknown[] => [a.streamId, a.category, a.expected.toString(), a.ids, a.types, a.data, a.meta];
+
 /** Parameters of es_append_many: per-append arrays, then the events of all appends end to end. */
 export function appendManyParams(batch: PreparedAppend[]): unknown[] {
-  if (batch.length === 1) {
-    const a = batch[0]!;
-    return [[a.streamId], [a.category], [a.expected.toString()], [a.ids.length], a.ids, a.types, a.data, a.meta];
-  }
   const ids: string[] = [];
   const types: string[] = [];
   const data: string[] = [];

@@ -5,7 +5,7 @@ import {
   type ReadStreamOptions, type RecordedEvent, type SubscribeToAllOptions, type SubscribeToStreamOptions, type Subscription,
 } from '../types.js';
 import { AppendCombiner, type CombinerOptions } from './append-combiner.js';
-import { APPEND_MANY_SQL, appendManyParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
+import { APPEND_SQL, appendParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
 import { PollingSubscription, type PollingOptions } from './polling-subscription.js';
 import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, unsettledAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
@@ -44,7 +44,7 @@ export class PostgresEventStore implements EventStore {
     const append = prepareAppend(streamId, events, options.expectedRevision ?? 'any');
     if (!options.client) return toAppendResult(append, await this.combiner.append(append));
     // Inside the caller's transaction: never combined with other appends, whose fate it would share.
-    const { rows } = await options.client.query<AppendOutcome>({ name: 'es_append_many', text: APPEND_MANY_SQL, values: appendManyParams([append]) });
+    const { rows } = await options.client.query<AppendOutcome>({ name: 'es_append', text: APPEND_SQL, values: appendParams(append) });
     const result = toAppendResult(append, rows[0]!);
     // The hint goes out with the caller's commit.
     if (rows[0]!.outcome === 'appended') await options.client.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
