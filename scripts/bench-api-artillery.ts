@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { call, freshDatabase, inParallel, seed, startProduct } from './bench-api-support.js';
@@ -28,6 +28,24 @@ function artillery(scenario: string, target: string, output: string): Promise<nu
   });
 }
 
+/** The report's per-endpoint response times (time to first byte) and status codes as a Markdown table. */
+function summary(scenario: string, reportPath: string): string {
+  if (!existsSync(reportPath)) return `(no report at ${reportPath})`;
+  const { aggregate } = JSON.parse(readFileSync(reportPath, 'utf8')) as { aggregate: { counters: Record<string, number>; summaries: Record<string, Record<string, number>> } };
+  const prefix = 'plugins.metrics-by-endpoint.response_time.';
+  const lines = [`| ${scenario}: endpoint | requests | p50 ms | p95 ms | p99 ms | max ms | codes and errors |`, '|---|---|---|---|---|---|---|'];
+  for (const [name, s] of Object.entries(aggregate.summaries).filter(([n]) => n.startsWith(prefix))) {
+    const endpoint = name.slice(prefix.length);
+    const codes = Object.entries(aggregate.counters)
+      .filter(([n]) => n.startsWith(`plugins.metrics-by-endpoint.${endpoint}.`))
+      .map(([n, c]) => `${c}× ${n.slice(`plugins.metrics-by-endpoint.${endpoint}.`.length)}`).join(', ');
+    lines.push(`| ${endpoint} | ${s.count} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${codes} |`);
+  }
+  const c = aggregate.counters;
+  lines.push(`vusers: ${c['vusers.created'] ?? 0} created, ${c['vusers.completed'] ?? 0} completed, ${c['vusers.failed'] ?? 0} failed`);
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   if (!existsSync(ARTILLERY)) throw new Error('artillery is not installed: run `npm run bench:artillery` (it installs artillery/ on demand)');
   const database = await freshDatabase('bench_artillery');
@@ -48,6 +66,7 @@ async function main(): Promise<void> {
       const output = path.resolve(`artillery/reports/${scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
       console.log(`\nartillery run artillery/${scenario}.yml against ${product.url} (report: ${path.relative(process.cwd(), output)})`);
       const code = await artillery(scenario, product.url, output);
+      console.log(summary(scenario, output));
       console.log(`artillery ${scenario}: ${code === 0 ? 'every ensure check passed' : `exit ${code} (an ensure check failed)`}`);
       if (code !== 0) failed++;
     }

@@ -8,6 +8,8 @@ export interface Shot { method: 'GET' | 'POST'; path: string; token: string; bod
 export interface Outcome {
   label: string;
   seconds: number;
+  /** Requests written; those still unanswered when the run's time was up are neither completed nor errors. */
+  sent: number;
   completed: number;
   ok: number;
   statuses: Record<string, number>;
@@ -58,7 +60,7 @@ function cpuMeter(appPid: number): () => CpuShares {
   }
 }
 
-interface Tally { latencies: number[]; statuses: Record<string, number>; errors: number }
+interface Tally { latencies: number[]; statuses: Record<string, number>; errors: number; sent: number; firstSent: number; lastAnswered: number }
 
 function instance(url: string, options: { connections: number; rate?: number; seconds: number }, next: () => Shot, tally: Tally): Promise<unknown> {
   const setupRequest = (request: Record<string, unknown>) => {
@@ -75,17 +77,27 @@ function instance(url: string, options: { connections: number; rate?: number; se
     url,
     connections: options.connections,
     overallRate: options.rate,
-    duration: options.seconds,
+    // At a fixed rate each connection sends one request a second, `seconds` in all, and the run ends once
+    // every one is answered (or timed out): a time limit alone ends on autocannon's next one-second tick
+    // and drops the requests just sent. The duration is then only a cap for a server that fell far behind.
+    ...(options.rate ? { maxConnectionRequests: Math.round((options.rate / options.connections) * options.seconds), duration: options.seconds + 10 } : { duration: options.seconds }),
     timeout: 10,
     // Our own samples below are the raw response times; autocannon's correction assumes a 1 ms interval.
     ...(options.rate ? { ignoreCoordinatedOmission: true } : {}),
     // autocannon shares one request object between its clients and builds a client's first request
     // before any is sent: without a request list per client, the first requests would all be the last one built.
-    setupClient: (client: { setRequests(requests: unknown[]): void }) => client.setRequests([{ setupRequest }]),
+    setupClient: (client: { setRequests(requests: unknown[]): void; on(event: 'request', listener: () => void): void }) => {
+      client.setRequests([{ setupRequest }]);
+      // autocannon's own `sent` adds each client's rate up front; this counts the writes.
+      client.on('request', () => {
+        if (!tally.sent++) tally.firstSent = performance.now();
+      });
+    },
     requests: [{ setupRequest }],
   });
   run.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
     tally.latencies.push(responseTime);
+    tally.lastAnswered = performance.now();
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
   });
   run.on('reqError', () => tally.errors++);
@@ -101,7 +113,7 @@ function instance(url: string, options: { connections: number; rate?: number; se
  * Without `rate`: closed loop at full speed over `connections` (the peak run).
  */
 export async function load(url: string, appPid: number, label: string, options: { rate?: number; connections?: number; seconds: number }, next: () => Shot): Promise<Outcome> {
-  const tally: Tally = { latencies: [], statuses: {}, errors: 0 };
+  const tally: Tally = { latencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 };
   const meter = cpuMeter(appPid);
   const started = process.hrtime.bigint();
   if (options.rate) {
@@ -113,12 +125,12 @@ export async function load(url: string, appPid: number, label: string, options: 
   } else {
     await instance(url, { connections: options.connections ?? 32, seconds: options.seconds }, next, tally);
   }
-  // Fixed rate: every instance runs `seconds`, staggered over the first second; peak: wall time.
-  const seconds = options.rate ? options.seconds : Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = meter();
+  // From the first request sent to the last answer: a fixed-rate run that kept up lasts `seconds`, one that fell behind longer.
+  const seconds = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9;
   const latencies = Float64Array.from(tally.latencies).sort();
   const ok = Object.entries(tally.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  return { label, seconds, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, cpu };
+  return { label, seconds, sent: tally.sent, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, cpu };
 }
 
 export const percentile = (sorted: Float64Array, p: number): number =>
@@ -127,12 +139,12 @@ export const percentile = (sorted: Float64Array, p: number): number =>
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
 
 export const TABLE_HEADER = [
-  '| run | req/s | p50 ms | p95 ms | p99 ms | max ms | 2xx | non-2xx | errors | app CPU | bench CPU | machine busy | load avg |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run | answered/s | p50 ms | p95 ms | p99 ms | max ms | sent | 2xx | non-2xx | errors | unanswered at the end | app CPU | bench CPU | machine busy | load avg |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 export function row(o: Outcome): string {
   const non2xx = Object.entries(o.statuses).filter(([s]) => !s.startsWith('2')).map(([s, c]) => `${c}×${s}`).join(' ') || '0';
   const l = o.latencies;
-  return `| ${o.label} | ${Math.round(o.completed / o.seconds).toLocaleString('en-US')} | ${ms(percentile(l, 50))} | ${ms(percentile(l, 95))} | ${ms(percentile(l, 99))} | ${ms(l[l.length - 1])} | ${o.ok} | ${non2xx} | ${o.errors} | ${o.cpu.app.toFixed(0)}% | ${o.cpu.bench.toFixed(0)}% | ${o.cpu.machine.toFixed(0)}% | ${o.cpu.load.toFixed(1)} |`;
+  return `| ${o.label} | ${Math.round(o.completed / o.seconds).toLocaleString('en-US')} | ${ms(percentile(l, 50))} | ${ms(percentile(l, 95))} | ${ms(percentile(l, 99))} | ${ms(l[l.length - 1])} | ${o.sent} | ${o.ok} | ${non2xx} | ${o.errors} | ${Math.max(0, o.sent - o.completed - o.errors)} | ${o.cpu.app.toFixed(0)}% | ${o.cpu.bench.toFixed(0)}% | ${o.cpu.machine.toFixed(0)}% | ${o.cpu.load.toFixed(1)} |`;
 }

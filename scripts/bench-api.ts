@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,12 +8,14 @@ import { freshDatabase, PRICES, seed, startProduct, waitForCount, waitForQuiet, 
 
 /**
  * `npm run bench:api`: the built product as a separate process on a fresh database, seeded through
- * its API (bench-api-support.ts), then for Health, Get Signals, Get Portfolio and Submit Order (many
- * accounts, then one account) a warm-up and a fixed-rate run, plus a Get Signals peak run.
- * Env: DATABASE_URL (a server: a database is created and dropped), BENCH_RATE (1000), BENCH_SECONDS (20),
- * BENCH_WARMUP (5), BENCH_PEAK_CONNECTIONS (32), BENCH_ONLY (comma list of run names below),
- * BENCH_CPU_PROF=1 (the product runs under `node --cpu-prof`; the profile is written to
- * .data/bench/profiles when it stops), BENCH_SIGNALS (signals per signal account, 500).
+ * its API (bench-api-support.ts). Runs, each after a warm-up at the same load: health, signals,
+ * portfolio (fixed rate); peak (Get Signals, closed loop); orders (Submit Order over 50 accounts,
+ * fixed rate); orders-one-peak (one account, closed loop: its capacity); orders-one (one account at
+ * the fixed rate). Env: DATABASE_URL (a server: a database is created and dropped), BENCH_RATE (1000),
+ * BENCH_SECONDS (20), BENCH_WARMUP (5), BENCH_PEAK_CONNECTIONS (32), BENCH_ONLY (comma list of runs),
+ * BENCH_SIGNALS (signals per signal account, 500), BENCH_CPU_PROF=1 (the product runs under
+ * `node --cpu-prof`; the profile goes to .data/bench/profiles when it stops, with spans-<pid>.json:
+ * each measured run's start and end on the profile's clock).
  */
 const RATE = Number(process.env.BENCH_RATE ?? '1000');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '20');
@@ -62,40 +64,72 @@ async function main(): Promise<void> {
     console.log(`product pid ${pid} at ${product.url}; database ${database.name}; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const seeded = await seed(product.url, database.url, { accounts: ACCOUNTS, signalAccounts: SIGNAL_ACCOUNTS, signalsPerAccount: SIGNALS_PER_ACCOUNT });
     const outcomes: Outcome[] = [];
-    /** `placed`: the clientOrderId prefix of a write phase, whose orders must all reach the read model before the next phase. */
-    const fixedRate = async (name: string, label: string, next: () => Shot, placed?: string) => {
-      if (!wanted(name)) return;
-      const warmup = WARMUP > 0 ? (await load(product.url, pid, `${label} warm-up`, { rate: RATE, seconds: WARMUP }, next)).ok : 0;
-      const outcome = await load(product.url, pid, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS }, next);
-      outcomes.push(outcome);
-      console.log(row(outcome));
+    // Each measured run's span on the monotonic clock, which V8 also stamps its profile samples with: a profile can be cut to one run.
+    const spans: { label: string; startUs: number; endUs: number }[] = [];
+    const measured = async (run: () => Promise<Outcome>) => {
+      const startUs = Number(process.hrtime.bigint() / 1000n);
+      const outcome = await run();
+      spans.push({ label: outcome.label, startUs, endUs: Number(process.hrtime.bigint() / 1000n) });
+      if (profileDir) writeFileSync(path.join(profileDir, `spans-${pid}.json`), JSON.stringify(spans, null, 1));
+      return outcome;
+    };
+    // Every statement outside a transaction block is a transaction of its own, so this counts round trips plus explicit transactions.
+    const transactions = async () => Number((await db.query('select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()')).rows[0].n);
+    const perRequest = async (before: number, outcome: Outcome) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_200)); // backends publish their counts at most once a second
+      const n = (await transactions()) - before - 2; // our own two reads
+      if (outcome.completed) console.log(`  ≈ ${(n / Math.max(1, outcome.completed)).toFixed(1)} PostgreSQL transactions per answered request (request path and the background work it caused)`);
+    };
+    /** Waits until the orders of a write run (clientOrderId prefix) reached the read model and the sagas and projections went quiet. */
+    const settle = async (placed: string, answered: number) => {
       const ended = Date.now();
-      if (placed) await waitForCount(db, 'orders read model', `select count(*)::int as n from orders where client_order_id like '${placed}-%'`, warmup + outcome.ok);
+      await waitForCount(db, 'orders read model', `select count(*)::int as n from orders where client_order_id like '${placed}-%'`, answered);
       await waitForQuiet(db);
       const busy = Date.now() - ended;
       if (busy > 2_000) console.log(`  (projections and sagas were done ${(busy / 1000).toFixed(1)} s after the run, incl. a 1.5 s quiet check)`);
+    };
+    /** `placed`: the clientOrderId prefix of a write run; unless `noSettle`, the next run starts once its orders are all in the read model. */
+    const fixedRate = async (name: string, label: string, next: () => Shot, placed?: string, noSettle = false) => {
+      if (!wanted(name)) return;
+      const warmup = WARMUP > 0 ? (await load(product.url, pid, `${label} warm-up`, { rate: RATE, seconds: WARMUP }, next)).ok : 0;
+      const tx = await transactions();
+      const outcome = await measured(() => load(product.url, pid, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS }, next));
+      outcomes.push(outcome);
+      console.log(row(outcome));
+      if (placed && !noSettle) await settle(placed, warmup + outcome.ok);
+      await perRequest(tx, outcome);
+    };
+    const closedLoop = async (name: string, label: string, connections: number, next: () => Shot, placed?: string) => {
+      if (!wanted(name)) return;
+      const warmup = WARMUP > 0 ? (await load(product.url, pid, `${label} warm-up`, { connections, seconds: WARMUP }, next)).ok : 0;
+      const tx = await transactions();
+      const outcome = await measured(() => load(product.url, pid, `${label} (${connections} connections, closed loop)`, { connections, seconds: SECONDS }, next));
+      outcomes.push(outcome);
+      console.log(row(outcome));
+      if (placed) await settle(placed, warmup + outcome.ok);
+      await perRequest(tx, outcome);
     };
 
     const health: Shot = { method: 'GET', path: '/health', token: seeded.accounts[0].apiKey };
     await fixedRate('health', 'Health Check', () => health);
     await fixedRate('signals', `Get Signals (${SIGNAL_ACCOUNTS} accounts × ${SIGNALS_PER_ACCOUNT} signals, 6 query shapes)`, signalShots(seeded.signalAccounts));
-    if (wanted('peak')) {
-      const next = signalShots(seeded.signalAccounts);
-      await load(product.url, pid, 'Get Signals peak warm-up', { connections: PEAK_CONNECTIONS, seconds: Math.max(1, WARMUP) }, next);
-      const outcome = await load(product.url, pid, `Get Signals peak (${PEAK_CONNECTIONS} connections, closed loop)`, { connections: PEAK_CONNECTIONS, seconds: SECONDS }, next);
-      outcomes.push(outcome);
-      console.log(row(outcome));
-    }
+    await closedLoop('peak', 'Get Signals peak', PEAK_CONNECTIONS, signalShots(seeded.signalAccounts));
     await fixedRate('portfolio', `Get Portfolio (${ACCOUNTS} accounts, 4 positions each)`, cycle(seeded.accounts.map((a) => ({ method: 'GET' as const, path: '/portfolio', token: a.apiKey }))));
     const tag = Date.now().toString(36);
     await fixedRate('orders', `Submit Order (${ACCOUNTS} accounts, resting limit buys)`, orderShots(seeded.accounts, `${tag}-many`), `${tag}-many`);
-    await fixedRate('orders-one', 'Submit Order (1 account, resting limit buys)', orderShots(seeded.accounts.slice(-1), `${tag}-one`), `${tag}-one`);
+    // One account: its commands run one after another in the process (account lane), so this is the capacity of one account...
+    await closedLoop('orders-one-peak', 'Submit Order, 1 account, capacity', 16, orderShots([seeded.accounts[ACCOUNTS - 2]], `${tag}-cap`), `${tag}-cap`);
+    // ...and this what 1,000/s on one account does. Last: the queue it leaves behind is still draining when the product stops.
+    await fixedRate('orders-one', 'Submit Order (1 account, resting limit buys)', orderShots([seeded.accounts[ACCOUNTS - 1]], `${tag}-one`), `${tag}-one`, true);
 
-    const { rows } = await db.query("select status, count(*)::int as n from orders where client_order_id not like 'seed-%' group by status order by status");
+    const { rows } = await db.query(
+      `select split_part(client_order_id, '-', 2) as run, status, count(*)::int as n from orders where client_order_id like $1 group by 1, 2 order by 1, 2`,
+      [`${tag}-%`],
+    );
     lines.push(...TABLE_HEADER, ...outcomes.map(row));
     console.log(`\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · load avg now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(lines.join('\n'));
-    console.log(`bench orders in the read model by status: ${rows.map((r) => `${r.status} ${r.n}`).join(', ') || 'none'}`);
+    console.log(`orders in the read model now (run: status count; warm-ups included): ${rows.map((r) => `${r.run}: ${r.status} ${r.n}`).join(', ') || 'none'}`);
     console.log('app CPU and bench CPU: % of one core; machine busy: % of all cores over the run (other processes included).');
   } finally {
     await db.end().catch(() => undefined);
