@@ -44,11 +44,20 @@ export async function startProduct(databaseUrl: string, options: { profileDir?: 
       reject(new Error(`the product exited (${code}) before listening:\n${output}`));
     });
   });
+  // Whatever ends this process, the product must not outlive it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   return {
     child, url, exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        console.error('the product did not stop within 30 s of SIGTERM: killing it');
+        child.kill('SIGKILL');
+      }, 30_000);
       await exited;
+      clearTimeout(timer);
+      process.off('exit', orphanGuard);
     },
   };
 }
