@@ -20,13 +20,19 @@ const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
   eventsApplied: Number(row.events_applied),
 });
 
+/**
+ * Writes (the first-time insert, the row lock) take a transaction id, and every subscription in the
+ * cluster waits for transactions holding one; so the row is only inserted when missing, and callers
+ * lock it as late as they can.
+ */
 export async function readCheckpoint(db: EntityManager, name: string, forUpdate = false): Promise<Checkpoint> {
-  await db.query('insert into projection_checkpoints (name) values ($1) on conflict do nothing', [name]);
-  const rows: CheckpointRow[] = await db.query(
-    `select commit_position, prepare_position, generation, events_applied
-       from projection_checkpoints where name = $1 ${forUpdate ? 'for update' : ''}`,
-    [name],
-  );
+  const select = `select commit_position, prepare_position, generation, events_applied
+                    from projection_checkpoints where name = $1 ${forUpdate ? 'for update' : ''}`;
+  let rows: CheckpointRow[] = await db.query(select, [name]);
+  if (!rows.length) {
+    await db.query('insert into projection_checkpoints (name) values ($1) on conflict do nothing', [name]);
+    rows = await db.query(select, [name]);
+  }
   return toCheckpoint(rows[0]);
 }
 

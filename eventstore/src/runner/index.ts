@@ -2,3 +2,4 @@ export * from './projection.js';
 export * from './projection-runner.js';
 export * from './rebuild.js';
 export { readCheckpoint } from './checkpoints.js';
+export { LeaderLocks } from './leader-locks.js';

@@ -1,4 +1,5 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { LeaderLocks } from './leader-locks.js';
 import type { EventStore, Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
 import { inBatches } from './batches.js';
 import { readCheckpoint, samePosition, writeCheckpoint } from './checkpoints.js';
@@ -10,6 +11,7 @@ export interface RunnerOptions {
   retryMs?: number;
   clock?: () => number;
   log?: (line: string) => void;
+  locks?: LeaderLocks;
 }
 
 /** Thrown inside a batch when the checkpoint moved under us (a rebuild, or a second runner). */
@@ -26,10 +28,10 @@ export class ProjectionRunner {
   private lastEventAt: number | null = null;
   private lastError?: string;
   private subscription?: Subscription;
-  private lockHolder?: QueryRunner;
   private stopping = false;
   private loop?: Promise<void>;
   private readonly batchSize: number;
+  private readonly locks: LeaderLocks;
   private readonly retryMs: number;
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
@@ -41,7 +43,9 @@ export class ProjectionRunner {
     private readonly db: DataSource,
     options: RunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.locks = options.locks ?? LeaderLocks.forDataSource(db);
+    // Small enough that a batch's transaction (which every subscription in the cluster waits for) stays short.
+    this.batchSize = options.batchSize ?? 100;
     this.retryMs = options.retryMs ?? 1000;
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? (() => undefined);
@@ -147,8 +151,9 @@ export class ProjectionRunner {
   private async applyEvents(events: RecordedEvent[], generation: number): Promise<void> {
     const last = events[events.length - 1];
     await this.db.transaction(async (tx) => {
-      // The row lock serialises us with a rebuild or a stray second runner; if either moved the
-      // checkpoint, our subscription is stale and we restart from what is stored.
+      // The row lock comes first, as in a rebuild (checkpoint row, then the tables): the same lock
+      // order on both sides means no deadlock. It serialises us with a rebuild or a stray second
+      // runner; if either moved the checkpoint, our subscription is stale and we restart.
       const stored = await readCheckpoint(tx, this.projection.name, true);
       if (stored.generation !== generation || !samePosition(stored.position, this.position)) throw new CheckpointMoved();
       for (const event of events) await this.projection.apply(event, tx);
@@ -169,30 +174,13 @@ export class ProjectionRunner {
   }
 
   private async acquireLock(): Promise<boolean> {
-    if (this.lockHolder && !this.lockHolder.isReleased) return true;
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    const [row] = await runner.query(
-      `select pg_try_advisory_lock(hashtextextended('projection:' || $1, 0)) as locked`,
-      [this.projection.name],
-    );
-    if (row.locked) {
-      this.lockHolder = runner;
-      return true;
-    }
-    await runner.release();
+    if (await this.locks.tryLock(this.projection.name, this)) return true;
     this.state = 'standby';
     return false;
   }
 
   private async releaseLock(): Promise<void> {
-    const holder = this.lockHolder;
-    this.lockHolder = undefined;
-    if (!holder || holder.isReleased) return;
-    await holder
-      .query(`select pg_advisory_unlock(hashtextextended('projection:' || $1, 0))`, [this.projection.name])
-      .catch(() => undefined);
-    await holder.release();
+    await this.locks.unlock(this.projection.name, this);
   }
 
   private pause(): Promise<void> {
