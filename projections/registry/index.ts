@@ -1,4 +1,4 @@
-import type { CommandHandler, EventStore, Projection } from '#eventstore';
+import { asSaga, type CommandHandler, type EventStore, type Projection } from '#eventstore';
 import { LatestPriceRow, MarketBarRow, marketBarsProjection } from '#projections/market-bars';
 import { StreamCatalogueEntry, streamCatalogueProjection } from '#projections/stream-catalogue';
 import { AccountReservationRow, AccountRow, accountsProjection } from '#projections/accounts';
@@ -26,7 +26,7 @@ export const runnableProjections: Projection[] = [streamCatalogueProjection, mar
 /** Sagas run on the same durable runner as projections (checkpointed, once per cluster). */
 export function createSagas(deps: SagaDeps): Projection[] {
   return [...tradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) }),
-    ...autoTradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) })];
+    ...autoTradingSagas({ ...deps, broker: brokerSettingsFrom(deps.config) })].map(asSaga);
 }
 
 export const readModelEntities = [StreamCatalogueEntry, MarketBarRow, LatestPriceRow, AccountRow, AccountReservationRow, ApiKeyRow, SignalRow, OrderRow, FillRow,

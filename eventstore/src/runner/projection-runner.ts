@@ -119,7 +119,7 @@ export class ProjectionRunner {
     });
     const watchdog = this.watchForRebuild(checkpoint.generation);
     try {
-      for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), this.batchSize)) {
+      for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), this.projection.batchSize ?? this.batchSize)) {
         if (this.stopping) return;
         await this.applyBatch(batch, checkpoint.generation);
       }
@@ -151,12 +151,16 @@ export class ProjectionRunner {
   private async applyEvents(events: RecordedEvent[], generation: number): Promise<void> {
     const last = events[events.length - 1];
     await this.db.transaction(async (tx) => {
-      // The row lock comes first, as in a rebuild (checkpoint row, then the tables): the same lock
-      // order on both sides means no deadlock. It serialises us with a rebuild or a stray second
-      // runner; if either moved the checkpoint, our subscription is stale and we restart.
-      const stored = await readCheckpoint(tx, this.projection.name, true);
-      if (stored.generation !== generation || !samePosition(stored.position, this.position)) throw new CheckpointMoved();
+      // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either
+      // moved the checkpoint, our subscription is stale, the batch rolls back and we restart.
+      // Projections lock first, in the same order as a rebuild (row, then tables): no deadlock.
+      const lockAndCheck = async () => {
+        const stored = await readCheckpoint(tx, this.projection.name, true);
+        if (stored.generation !== generation || !samePosition(stored.position, this.position)) throw new CheckpointMoved();
+      };
+      if (!this.projection.lockCheckpointLast) await lockAndCheck();
       for (const event of events) await this.projection.apply(event, tx);
+      if (this.projection.lockCheckpointLast) await lockAndCheck();
       await writeCheckpoint(tx, this.projection.name, last.position, events.length);
     });
     this.position = last.position;

@@ -14,7 +14,21 @@ export interface Projection {
   /** Tables the projection owns; a rebuild empties them before replaying from the start. */
   readonly tables: readonly string[];
   apply(event: RecordedEvent, tx: EntityManager): Promise<void>;
+  /** Events per transaction; defaults to the runner's. Sagas use small batches (each event issues commands). */
+  readonly batchSize?: number;
+  /**
+   * Lock the checkpoint row after applying instead of before. For sagas: their commands append
+   * over other connections while the batch runs, and a row lock held meanwhile (a transaction id)
+   * would keep every subscription in the cluster waiting, their own follow-up events included.
+   * Projections keep the default: a rebuild locks the row then truncates the tables, and the
+   * same lock order on both sides avoids a deadlock (sagas are never rebuilt).
+   */
+  readonly lockCheckpointLast?: boolean;
 }
+
+/** Marks a projection as a saga for the runner, keeping the original object as its prototype. */
+export const asSaga = (saga: Projection): Projection =>
+  Object.assign(Object.create(saga) as Projection, { batchSize: saga.batchSize ?? 20, lockCheckpointLast: true });
 
 export type ProjectionState = 'standby' | 'catching_up' | 'live' | 'failing' | 'stopped';
 
