@@ -21,8 +21,9 @@ export interface Outcome {
 }
 
 export interface CpuShares {
-  /** Percent of one core used by the product process, by this load generator, and by the whole machine (of all cores). */
+  /** Percent of one core used by the product process, its PostgreSQL backends, this load generator; the whole machine in % of all cores. */
   app: number;
+  pg: number;
   bench: number;
   machine: number;
   load: number;
@@ -40,23 +41,35 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** CPU used between now and the returned function's call, from /proc (Linux; zeros elsewhere). */
-function cpuMeter(appPid: number): () => CpuShares {
+const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => {
   try {
-    const started = { at: process.hrtime.bigint(), app: procTicks(appPid), self: process.cpuUsage(), machine: machineTicks() };
-    return () => {
+    return sum + procTicks(pid);
+  } catch {
+    return sum; // a backend that exited meanwhile
+  }
+}, 0);
+
+/** CPU used between now and the returned function's call, from /proc (Linux; zeros elsewhere). `pgPids`: the product's PostgreSQL backends. */
+async function cpuMeter(appPid: number, pgPids: () => Promise<number[]>): Promise<() => Promise<CpuShares>> {
+  try {
+    const pids = await pgPids();
+    const started = { at: process.hrtime.bigint(), app: procTicks(appPid), pg: new Map(pids.map((pid) => [pid, ticksOf([pid])])), self: process.cpuUsage(), machine: machineTicks() };
+    return async () => {
       const seconds = Number(process.hrtime.bigint() - started.at) / 1e9;
       const self = process.cpuUsage(started.self);
       const machine = machineTicks();
+      const pgNow = await pgPids();
+      const pg = pgNow.reduce((sum, pid) => sum + ticksOf([pid]) - (started.pg.get(pid) ?? 0), 0);
       return {
         app: (100 * (procTicks(appPid) - started.app)) / 100 / seconds,
+        pg: (100 * pg) / 100 / seconds,
         bench: (100 * (self.user + self.system)) / 1e6 / seconds,
         machine: (100 * (machine.busy - started.machine.busy)) / (machine.total - started.machine.total),
         load: os.loadavg()[0],
       };
     };
   } catch {
-    return () => ({ app: 0, bench: 0, machine: 0, load: os.loadavg()[0] });
+    return async () => ({ app: 0, pg: 0, bench: 0, machine: 0, load: os.loadavg()[0] });
   }
 }
 
@@ -112,9 +125,12 @@ function instance(url: string, options: { connections: number; rate?: number; se
  * arrive every 10 ms, and a slow response delays nothing else (open loop while responses take < 1 s).
  * Without `rate`: closed loop at full speed over `connections` (the peak run).
  */
-export async function load(url: string, appPid: number, label: string, options: { rate?: number; connections?: number; seconds: number }, next: () => Shot): Promise<Outcome> {
+export interface Target { url: string; pid: number; pgPids: () => Promise<number[]> }
+
+export async function load(target: Target, label: string, options: { rate?: number; connections?: number; seconds: number }, next: () => Shot): Promise<Outcome> {
+  const { url } = target;
   const tally: Tally = { latencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 };
-  const meter = cpuMeter(appPid);
+  const meter = await cpuMeter(target.pid, target.pgPids);
   const started = process.hrtime.bigint();
   if (options.rate) {
     const slots = Math.min(100, options.rate);
@@ -125,7 +141,7 @@ export async function load(url: string, appPid: number, label: string, options: 
   } else {
     await instance(url, { connections: options.connections ?? 32, seconds: options.seconds }, next, tally);
   }
-  const cpu = meter();
+  const cpu = await meter();
   // From the first request sent to the last answer: a fixed-rate run that kept up lasts `seconds`, one that fell behind longer.
   const seconds = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9;
   const latencies = Float64Array.from(tally.latencies).sort();
@@ -139,12 +155,12 @@ export const percentile = (sorted: Float64Array, p: number): number =>
 const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
 
 export const TABLE_HEADER = [
-  '| run | answered/s | p50 ms | p95 ms | p99 ms | max ms | sent | 2xx | non-2xx | errors | unanswered at the end | app CPU | bench CPU | machine busy | load avg |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run | answered/s | p50 ms | p95 ms | p99 ms | max ms | sent | 2xx | non-2xx | errors | unanswered at the end | app CPU | PG CPU | bench CPU | machine busy | load avg |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 export function row(o: Outcome): string {
   const non2xx = Object.entries(o.statuses).filter(([s]) => !s.startsWith('2')).map(([s, c]) => `${c}×${s}`).join(' ') || '0';
   const l = o.latencies;
-  return `| ${o.label} | ${Math.round(o.completed / o.seconds).toLocaleString('en-US')} | ${ms(percentile(l, 50))} | ${ms(percentile(l, 95))} | ${ms(percentile(l, 99))} | ${ms(l[l.length - 1])} | ${o.sent} | ${o.ok} | ${non2xx} | ${o.errors} | ${Math.max(0, o.sent - o.completed - o.errors)} | ${o.cpu.app.toFixed(0)}% | ${o.cpu.bench.toFixed(0)}% | ${o.cpu.machine.toFixed(0)}% | ${o.cpu.load.toFixed(1)} |`;
+  return `| ${o.label} | ${Math.round(o.completed / o.seconds).toLocaleString('en-US')} | ${ms(percentile(l, 50))} | ${ms(percentile(l, 95))} | ${ms(percentile(l, 99))} | ${ms(l[l.length - 1])} | ${o.sent} | ${o.ok} | ${non2xx} | ${o.errors} | ${Math.max(0, o.sent - o.completed - o.errors)} | ${o.cpu.app.toFixed(0)}% | ${o.cpu.pg.toFixed(0)}% | ${o.cpu.bench.toFixed(0)}% | ${o.cpu.machine.toFixed(0)}% | ${o.cpu.load.toFixed(1)} |`;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { load, row, TABLE_HEADER, type Outcome, type Shot } from './bench-api-load.js';
+import { load, row, TABLE_HEADER, type Outcome, type Shot, type Target } from './bench-api-load.js';
 import { freshDatabase, PRICES, seed, startProduct, waitForCount, waitForQuiet, type Account } from './bench-api-support.js';
 
 /**
@@ -63,6 +63,10 @@ async function main(): Promise<void> {
     const pid = product.child.pid!;
     console.log(`product pid ${pid} at ${product.url}; database ${database.name}; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const seeded = await seed(product.url, database.url, { accounts: ACCOUNTS, signalAccounts: SIGNAL_ACCOUNTS, signalsPerAccount: SIGNALS_PER_ACCOUNT });
+    const target: Target = {
+      url: product.url, pid,
+      pgPids: async () => (await db.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid)),
+    };
     const outcomes: Outcome[] = [];
     // Each measured run's span on the monotonic clock, which V8 also stamps its profile samples with: a profile can be cut to one run.
     const spans: { label: string; startUs: number; endUs: number }[] = [];
@@ -91,9 +95,9 @@ async function main(): Promise<void> {
     /** `placed`: the clientOrderId prefix of a write run; unless `noSettle`, the next run starts once its orders are all in the read model. */
     const fixedRate = async (name: string, label: string, next: () => Shot, placed?: string, noSettle = false) => {
       if (!wanted(name)) return;
-      const warmup = WARMUP > 0 ? (await load(product.url, pid, `${label} warm-up`, { rate: RATE, seconds: WARMUP }, next)).ok : 0;
+      const warmup = WARMUP > 0 ? (await load(target, `${label} warm-up`, { rate: RATE, seconds: WARMUP }, next)).ok : 0;
       const tx = await transactions();
-      const outcome = await measured(() => load(product.url, pid, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS }, next));
+      const outcome = await measured(() => load(target, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS }, next));
       outcomes.push(outcome);
       console.log(row(outcome));
       if (placed && !noSettle) await settle(placed, warmup + outcome.ok);
@@ -101,9 +105,9 @@ async function main(): Promise<void> {
     };
     const closedLoop = async (name: string, label: string, connections: number, next: () => Shot, placed?: string) => {
       if (!wanted(name)) return;
-      const warmup = WARMUP > 0 ? (await load(product.url, pid, `${label} warm-up`, { connections, seconds: WARMUP }, next)).ok : 0;
+      const warmup = WARMUP > 0 ? (await load(target, `${label} warm-up`, { connections, seconds: WARMUP }, next)).ok : 0;
       const tx = await transactions();
-      const outcome = await measured(() => load(product.url, pid, `${label} (${connections} connections, closed loop)`, { connections, seconds: SECONDS }, next));
+      const outcome = await measured(() => load(target, `${label} (${connections} connections, closed loop)`, { connections, seconds: SECONDS }, next));
       outcomes.push(outcome);
       console.log(row(outcome));
       if (placed) await settle(placed, warmup + outcome.ok);
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
     console.log(`\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · load avg now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(lines.join('\n'));
     console.log(`orders in the read model now (run: status count; warm-ups included): ${rows.map((r) => `${r.run}: ${r.status} ${r.n}`).join(', ') || 'none'}`);
-    console.log('app CPU and bench CPU: % of one core; machine busy: % of all cores over the run (other processes included).');
+    console.log('app, PG (the product database\'s backends) and bench CPU: % of one core; machine busy: % of all cores over the run (other processes included).');
   } finally {
     await db.end().catch(() => undefined);
     await product.stop();
