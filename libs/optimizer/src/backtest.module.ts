@@ -70,7 +70,11 @@ export function setup(context: BacktestContext): State {
 export function evaluate(state: State, params: Params, reporter: TrialReporter): TrialOutcome {
   let last = NaN;
   const onProgress = state.pruning ? (step: number, equity: number) => { last = equity; return reporter.report(step, equity); } : undefined;
-  const { stats } = runBacktest(state.series, state.strategy, params, { ...state.options, lean: true, onProgress });
+  const { stats: full } = runBacktest(state.series, state.strategy, params, { ...state.options, lean: true, onProgress });
+  // Alpha and beta are left out of the trial table: they are computed lazily (a logarithm per bar,
+  // about half a trial's cost on minute bars) and copying the stats to the main thread would force
+  // them. Rerun the chosen parameters with runBacktest to read them.
+  const { beta: _beta, alphaPct: _alpha, ...stats } = full;
   // value is filled in by the objective on the calling thread (objectives.ts) for complete trials.
   return reporter.pruned ? { state: 'pruned', value: last, attrs: { stats } } : { state: 'complete', value: null, attrs: { stats } };
 }
