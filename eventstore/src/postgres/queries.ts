@@ -65,7 +65,8 @@ export function settledAfterQuery(cursor: Position | null, limit: number, filter
 /** Committed events after the cursor that the settled rule still hides (an older transaction is open). */
 export function unsettledAfterQuery(cursor: Position | null, filter: EventFilter | undefined): QueryConfig {
   const values: unknown[] = [];
-  const conditions = [`not ${SETTLED}`];
+  // An index range on tx_id (the scalar subquery is evaluated once), not a scan of the settled log.
+  const conditions = ['tx_id >= (select pg_snapshot_xmin(pg_current_snapshot()))'];
   if (cursor) {
     values.push(...positionParams(cursor));
     conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
