@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { CommandHandler, createEventStore } from '#eventstore';
-import { loadConfig, prepareDatabase } from '#libs/platform';
-import { readModelEntities } from '#projections/registry';
-import { DataSource } from 'typeorm';
+import { CommandHandler } from '#eventstore';
+import { runCli, withRuntime } from './cli-runtime.js';
 import { openAccount, recordOpening } from '../apps/api/src/accounts/open-account.js';
 
 const USAGE = 'usage: npm run accounts:create -- --name NAME --deposit AMOUNT [--allow-short] [--max-order-notional AMOUNT]';
@@ -22,28 +20,17 @@ async function main(): Promise<void> {
     },
   });
   if (!values.name) throw new Error(USAGE);
-  const config = loadConfig();
-  const db = await prepareDatabase(config, () => undefined);
-  const store = createEventStore({ databaseUrl: db.url, eventStoreUrl: config.EVENTSTORE_URL });
-  const source = await new DataSource({ type: 'postgres', url: db.url, entities: readModelEntities }).initialize();
-  try {
+  await withRuntime(async ({ store, db }) => {
     const account = await openAccount(new CommandHandler(store, 0), {
-      name: values.name,
+      name: values.name!,
       openingDeposit: values.deposit,
       settings: { allowShort: values['allow-short'], maxOrderNotional: values['max-order-notional'] ?? null },
       at: new Date().toISOString(),
     });
-    await recordOpening(source, account);
+    await recordOpening(db, account);
     console.log(`account ${account.accountId} opened for ${values.name} with ${account.opened.openingDeposit}`);
     console.log(`API key (shown once, store it now): ${account.apiKey}`);
-  } finally {
-    await source.destroy();
-    await store.close();
-    await db.server.stop();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+runCli(main);

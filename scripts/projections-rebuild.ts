@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { createEventStore, rebuildProjection } from '#eventstore';
-import { loadConfig, prepareDatabase } from '#libs/platform';
-import { projectionNamed, readModelEntities, runnableProjections } from '#projections/registry';
-import { DataSource } from 'typeorm';
+import { rebuildProjection } from '#eventstore';
+import { projectionNamed, runnableProjections } from '#projections/registry';
+import { runCli, withRuntime } from './cli-runtime.js';
 
 /**
  * `npm run projections:rebuild -- NAME [NAME...]` (or `-- --all`): empties the read model and
@@ -17,23 +16,12 @@ async function main(): Promise<void> {
     const known = runnableProjections.map((p) => p.name).join(', ');
     throw new Error(`${unknown.length ? `unknown projection ${unknown.join(', ')}; ` : ''}usage: npm run projections:rebuild -- NAME|--all (known: ${known})`);
   }
-  const config = loadConfig();
-  const db = await prepareDatabase(config, () => undefined);
-  const store = createEventStore({ databaseUrl: db.url, eventStoreUrl: config.EVENTSTORE_URL });
-  const source = await new DataSource({ type: 'postgres', url: db.url, entities: readModelEntities }).initialize();
-  try {
+  await withRuntime(async ({ store, db }) => {
     for (const name of names) {
-      const result = await rebuildProjection(projectionNamed(name)!, store, source);
+      const result = await rebuildProjection(projectionNamed(name)!, store, db);
       console.log(`rebuilt ${result.name}: ${result.eventsApplied} events in ${result.millis} ms`);
     }
-  } finally {
-    await source.destroy();
-    await store.close();
-    await db.server.stop();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+runCli(main);

@@ -1,15 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
-import { openSecret, secretKeyFrom, type OrderDefaults, type SealedSecret, type Sizing } from '#libs/webhooks';
+import { openSecret, secretKeyFrom, type SealedSecret, type WebhookSpec } from '#libs/webhooks';
 
-export interface ActiveWebhook {
-  webhookId: string;
-  accountId: string;
-  strategy: string;
-  sizing: Sizing;
-  orderDefaults: OrderDefaults;
-  ipAllowList: string[];
+export interface ActiveWebhook extends WebhookSpec {
   /** Opened once per cache fill; lives only in this process's memory. */
   secret: string;
 }
