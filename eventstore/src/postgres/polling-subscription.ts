@@ -6,9 +6,10 @@ export interface PollSource<Cursor> {
   fetch(cursor: Cursor | null, limit: number): Promise<RecordedEvent[]>;
   cursorOf(event: RecordedEvent): Cursor;
   /**
-   * True when committed events after the cursor are held back only because an older transaction
-   * (any writer: a projection batch, another append) is still open. Such events settle within
-   * milliseconds and no new append will announce them, so the subscription looks again soon.
+   * True when committed events lie after the cursor although the last read came back short: they
+   * were held back by an older open transaction (any writer: a projection batch, another append)
+   * or settled just after the read. No new append will announce them, so the subscription looks
+   * again soon.
    */
   pendingAfter?(cursor: Cursor | null): Promise<boolean>;
 }

@@ -7,7 +7,7 @@ import {
 import { AppendCombiner, type CombinerOptions } from './append-combiner.js';
 import { APPEND_SQL, appendParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
 import { PollingSubscription, type PollingOptions } from './polling-subscription.js';
-import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, unsettledAfterQuery } from './queries.js';
+import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, eventsAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 import { NOTIFY_CHANNEL, Wakeups } from './wakeups.js';
 
@@ -72,7 +72,7 @@ export class PostgresEventStore implements EventStore {
     return new PollingSubscription<Position>(
       {
         fetch: async (cursor, limit) => (await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, options.filter))).rows.map(toRecordedEvent),
-        pendingAfter: async (cursor) => (await this.pool.query<{ pending: boolean }>(unsettledAfterQuery(cursor, options.filter))).rows[0].pending,
+        pendingAfter: async (cursor) => (await this.pool.query<{ pending: boolean }>(eventsAfterQuery(cursor, options.filter))).rows[0].pending,
         cursorOf: (event) => event.position,
       },
       start,

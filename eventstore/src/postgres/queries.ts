@@ -62,11 +62,15 @@ export function settledAfterQuery(cursor: Position | null, limit: number, filter
   };
 }
 
-/** Committed events after the cursor that the settled rule still hides (an older transaction is open). */
-export function unsettledAfterQuery(cursor: Position | null, filter: EventFilter | undefined): QueryConfig {
+/**
+ * Whether any committed event lies after the cursor, settled or not. Asked after a short read:
+ * if the answer is yes, the read missed it only because an older transaction was still open (or it
+ * settled in between, which a check of "unsettled" alone would miss), so the subscription looks
+ * again soon instead of sleeping until the next append or poll.
+ */
+export function eventsAfterQuery(cursor: Position | null, filter: EventFilter | undefined): QueryConfig {
   const values: unknown[] = [];
-  // An index range on tx_id (the scalar subquery is evaluated once), not a scan of the settled log.
-  const conditions = ['tx_id >= (select pg_snapshot_xmin(pg_current_snapshot()))'];
+  const conditions: string[] = [];
   if (cursor) {
     values.push(...positionParams(cursor));
     conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
