@@ -1,5 +1,6 @@
 import { eventTypeFilter, excludeSystemEvents, streamNameFilter, type Filter, type FilterBase } from '@eventstore/db-client';
-import { streamCategory, type EventFilter } from '../types.js';
+import { matcherOf } from '../event-filter.js';
+import type { EventFilter } from '../types.js';
 import { isSystemEvent } from './mapping.js';
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -19,10 +20,5 @@ export function toServerFilter(filter: EventFilter | undefined, checkpointReache
 }
 
 export function eventMatches(filter: EventFilter | undefined, event: { streamId: string; type: string }): boolean {
-  if (isSystemEvent(event)) return false;
-  const categories = filter?.streamCategories ?? [];
-  const types = filter?.eventTypes ?? [];
-  if (categories.length > 0 && !categories.includes(streamCategory(event.streamId))) return false;
-  if (types.length > 0 && !types.includes(event.type)) return false;
-  return true;
+  return !isSystemEvent(event) && matcherOf(filter)(event);
 }

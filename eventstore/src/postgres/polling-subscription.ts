@@ -1,10 +1,17 @@
 import type { Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
 import type { Wakeups } from './wakeups.js';
 
+/** One read: the events to deliver, the cursor to read after next, and whether more is already waiting. */
+export interface PollPage<Cursor> {
+  events: RecordedEvent[];
+  /** Can lie beyond the last event: a filtered read may have looked at (and skipped) later ones. */
+  cursor: Cursor | null;
+  more: boolean;
+}
+
 export interface PollSource<Cursor> {
   /** Events strictly after `cursor`, in delivery order, at most `limit`. */
-  fetch(cursor: Cursor | null, limit: number): Promise<RecordedEvent[]>;
-  cursorOf(event: RecordedEvent): Cursor;
+  fetch(cursor: Cursor | null, limit: number): Promise<PollPage<Cursor>>;
   /**
    * True when committed events lie after the cursor although the last read came back short: they
    * were held back by an older open transaction (any writer: a projection batch, another append)
@@ -12,6 +19,11 @@ export interface PollSource<Cursor> {
    * again soon.
    */
   pendingAfter?(cursor: Cursor | null): Promise<boolean>;
+}
+
+/** A page from a plain query that returned `events` for a read of at most `limit` after `cursor`. */
+export function pageOf<Cursor>(events: RecordedEvent[], limit: number, cursor: Cursor | null, cursorOf: (event: RecordedEvent) => Cursor): PollPage<Cursor> {
+  return { events, cursor: events.length ? cursorOf(events[events.length - 1]) : cursor, more: events.length === limit };
 }
 
 /** Where reading starts: a known cursor, or one resolved once before the first read (a start at 'end'). */
@@ -69,19 +81,19 @@ export class PollingSubscription<Cursor> implements Subscription {
     try {
       // Resolved once: re-resolving 'end' on a later read would move the start or, worse, rewind it.
       this.cursor = typeof this.start === 'function' ? await (this.start as () => Promise<Cursor | null>)() : this.start;
-      let prefetched: Promise<RecordedEvent[]> | null = null;
+      let prefetched: Promise<PollPage<Cursor>> | null = null;
       while (!this.stopped) {
-        const events = await (prefetched ?? this.fetch(this.cursor));
+        const page = await (prefetched ?? this.fetch(this.cursor));
         prefetched = null;
-        // While catching up, the next batch is read while this one is being consumed.
-        if (events.length === this.options.batchSize) prefetched = this.fetch(this.source.cursorOf(events[events.length - 1]));
-        for (const event of events) {
+        // While catching up, the next page is read while this one is being consumed.
+        if (page.more) prefetched = this.fetch(page.cursor);
+        for (const event of page.events) {
           if (this.stopped) return;
-          this.cursor = this.source.cursorOf(event);
           this.lastPosition = event.position;
           yield { kind: 'event', event };
         }
-        if (events.length < this.options.batchSize) {
+        this.cursor = page.cursor;
+        if (!page.more) {
           if (!caughtUp) {
             caughtUp = true;
             yield { kind: 'caughtUp', position: this.lastPosition };
@@ -97,7 +109,7 @@ export class PollingSubscription<Cursor> implements Subscription {
   }
 
   /** Clears the wake-up flag as the read goes out: a hint arriving after this point wakes the next sleep. */
-  private fetch(cursor: Cursor | null): Promise<RecordedEvent[]> {
+  private fetch(cursor: Cursor | null): Promise<PollPage<Cursor>> {
     this.dirty = false;
     const read = this.source.fetch(cursor, this.options.batchSize);
     read.catch(() => undefined); // a prefetch abandoned by unsubscribe must not surface as unhandled

@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { StreamNotFoundError } from '../errors.js';
 import {
-  type AppendOptions, type AppendResult, type EventData, type EventStore, type Position, type ReadAllOptions,
+  type AppendOptions, type AppendResult, type EventData, type EventFilter, type EventStore, type Position, type ReadAllOptions,
   type ReadStreamOptions, type RecordedEvent, type SubscribeToAllOptions, type SubscribeToStreamOptions, type Subscription,
 } from '../types.js';
 import { AppendCombiner, type CombinerOptions } from './append-combiner.js';
 import { APPEND_SQL, appendParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
-import { PollingSubscription, type PollingOptions } from './polling-subscription.js';
+import { compareCursors, LogTail, type TailOptions } from './log-tail.js';
+import { pageOf, PollingSubscription, type PollPage, type PollingOptions } from './polling-subscription.js';
 import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, eventsAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 import { NOTIFY_CHANNEL, Wakeups } from './wakeups.js';
@@ -17,6 +18,7 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   subscription?: Partial<PollingOptions>;
   appends?: Partial<CombinerOptions>;
+  tail?: Partial<TailOptions>;
 }
 
 export interface PostgresAppendOptions extends AppendOptions {
@@ -30,6 +32,7 @@ export class PostgresEventStore implements EventStore {
   private readonly wakeups: Wakeups;
   private readonly polling: PollingOptions;
   private readonly combiner: AppendCombiner;
+  private readonly tail: LogTail;
 
   constructor(options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
@@ -37,6 +40,7 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
     this.wakeups = new Wakeups(this.pool);
     this.polling = { batchSize: 1000, pollMs: 250, ...options.subscription };
+    this.tail = new LogTail(this.pool, { pageSize: this.polling.batchSize, capacity: 20_000, ...options.tail });
     this.combiner = new AppendCombiner(this.pool, { maxInFlight: 1, maxAppends: 500, ...options.appends }, () => this.wakeups.appended());
   }
 
@@ -71,15 +75,32 @@ export class PostgresEventStore implements EventStore {
       : from;
     return new PollingSubscription<Position>(
       {
-        fetch: async (cursor, limit) => (await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, options.filter))).rows.map(toRecordedEvent),
-        pendingAfter: async (cursor) => (await this.pool.query<{ pending: boolean }>(eventsAfterQuery(cursor, options.filter))).rows[0].pending,
-        cursorOf: (event) => event.position,
+        fetch: (cursor, limit) => this.readAfter(cursor, limit, options.filter),
+        // The tail keeps watch for late settlers itself; only a subscription still catching up asks.
+        pendingAfter: async (cursor) => this.tail.covers(cursor) ? this.tail.pending
+          : (await this.pool.query<{ pending: boolean }>(eventsAfterQuery(cursor, options.filter))).rows[0].pending,
       },
       start,
       this.wakeups,
       this.polling,
       typeof from === 'object' ? from : null,
     );
+  }
+
+  /**
+   * Live subscriptions read from the shared tail; one behind it reads the table with its own filter.
+   * A catch-up read that comes back short has seen everything the tail had when it was sent (settled
+   * stays settled), so its cursor moves up to that head and the next read is served by the tail.
+   */
+  private async readAfter(cursor: Position | null, limit: number, filter: EventFilter | undefined): Promise<PollPage<Position>> {
+    if (compareCursors(cursor, this.tail.knownHead?.position ?? null) > 0 || !this.tail.knownHead) await this.tail.refreshed();
+    const fromTail = this.tail.covers(cursor) ? await this.tail.read(cursor, limit, filter) : null;
+    if (fromTail) return { events: fromTail.events, cursor: fromTail.scannedTo, more: fromTail.more };
+    const seen = this.tail.knownHead;
+    const { rows } = await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, filter));
+    const page = pageOf(rows.map(toRecordedEvent), limit, cursor, (event) => event.position);
+    if (!page.more && seen && compareCursors(seen.position, page.cursor) > 0) page.cursor = seen.position;
+    return page;
   }
 
   subscribeToStream(streamId: string, options: SubscribeToStreamOptions = {}): Subscription {
@@ -90,8 +111,8 @@ export class PostgresEventStore implements EventStore {
       {
         // Within one stream revisions commit in order (appends lock the stream row), so the
         // revision alone is a safe cursor.
-        fetch: async (cursor, limit) => (await this.pool.query<EventRow>(streamAfterQuery(streamId, cursor, limit))).rows.map(toRecordedEvent),
-        cursorOf: (event) => event.revision,
+        fetch: async (cursor, limit) =>
+          pageOf((await this.pool.query<EventRow>(streamAfterQuery(streamId, cursor, limit))).rows.map(toRecordedEvent), limit, cursor, (event) => event.revision),
       },
       start,
       this.wakeups,

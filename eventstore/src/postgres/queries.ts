@@ -85,3 +85,20 @@ export function streamAfterQuery(streamId: string, cursor: bigint | null, limit:
     values: [streamId, (cursor ?? -1n).toString()],
   };
 }
+
+/**
+ * The shared tail's refresh in one round trip: the next settled page after the head, then one
+ * marker row (stream_id null) saying whether committed events after the head are still unsettled.
+ * When the page is short those are exactly the events an older open transaction holds back.
+ */
+export function tailPageQuery(head: Position | null, limit: number): QueryConfig {
+  const values: unknown[] = head ? positionParams(head) : [];
+  const after = head ? '(tx_id, global_position) > ($1::text::xid8, $2::bigint)' : 'true';
+  return {
+    text: `(select ${EVENT_COLUMNS}, null::boolean as unsettled_after from events where ${SETTLED} and ${after} order by ${LOG_ORDER('asc')} limit ${limit})
+           union all
+           select null, null, null, null, null, null, null, null, null,
+                  exists (select 1 from events where ${after} and not ${SETTLED})`,
+    values,
+  };
+}

@@ -1,0 +1,155 @@
+import type pg from 'pg';
+import { matcherOf } from '../event-filter.js';
+import { comparePositions, type EventFilter, type Position, type RecordedEvent } from '../types.js';
+import { readAllQuery, tailPageQuery } from './queries.js';
+import { toRecordedEvent, type EventRow } from './rows.js';
+
+export interface TailOptions {
+  /** Settled events read per refresh. */
+  pageSize: number;
+  /** Events kept in memory; a subscription further behind reads the table itself until it catches up. */
+  capacity: number;
+}
+
+/** What a subscription gets from one read: the events it wants, how far it has looked, whether more is waiting. */
+export interface TailPage {
+  events: RecordedEvent[];
+  /** Every settled event up to here has been looked at (and delivered when it matched). */
+  scannedTo: Position | null;
+  more: boolean;
+}
+
+/** Log order, null being "before the first event". */
+export function compareCursors(a: Position | null, b: Position | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  return comparePositions(a, b);
+}
+
+/**
+ * The settled end of the log, read once for every live subscribeToAll in the process.
+ *
+ * Without it each subscription polls the events table on every wake-up: with fifteen projections
+ * and sagas, one append cost ~30 reads. Here one reader keeps the last `capacity` settled events
+ * in order, and every live subscription filters them in memory; reads are coalesced, so a burst of
+ * wake-ups costs one or two queries. A subscription that is further behind than the buffer reaches
+ * reads the table with its own filter (catch-up) and joins once it has caught up.
+ *
+ * Freshness: a subscription that has seen everything buffered waits for a refresh that *started
+ * after* it asked, so a wake-up (sent after a commit) is never answered from an older read.
+ * Delivered events are shared between subscriptions: consumers must not mutate them.
+ */
+export class LogTail {
+  private buffer: RecordedEvent[] = [];
+  /** Exclusive lower bound of the buffer: every settled event in (base, head] is in it. */
+  private base: Position | null = null;
+  private head: Position | null = null;
+  private ready = false;
+  private lastPageFull = false;
+  private unsettledBeyondHead = false;
+  private inFlight?: Promise<void>;
+  private nextRefresh?: Promise<void>;
+
+  constructor(private readonly pool: pg.Pool, private readonly options: TailOptions) {}
+
+  /** The buffer's head, once known: a catch-up read issued after this has seen everything up to it. */
+  get knownHead(): { position: Position | null } | null {
+    return this.ready ? { position: this.head } : null;
+  }
+
+  /** True when the subscription at `cursor` can be served from memory. */
+  covers(cursor: Position | null): boolean {
+    return this.ready && compareCursors(cursor, this.base) >= 0 && compareCursors(cursor, this.head) <= 0;
+  }
+
+  /** Committed events beyond the head wait only for an older transaction to end: look again soon. */
+  get pending(): boolean {
+    return this.unsettledBeyondHead;
+  }
+
+  /**
+   * Events after `cursor` matching `filter`, up to `limit`; null when the buffer no longer (or not
+   * yet) covers the cursor, and the caller must read the table.
+   */
+  async read(cursor: Position | null, limit: number, filter: EventFilter | undefined): Promise<TailPage | null> {
+    const matches = matcherOf(filter);
+    // A full page from what is buffered needs no refresh; reaching the end of the buffer does.
+    const buffered = this.covers(cursor) ? this.scan(cursor, limit, matches) : null;
+    if (buffered?.full) return buffered;
+    await this.refreshed();
+    const from = buffered?.scannedTo ?? cursor;
+    // Only a refresh larger than the buffer can have dropped `from`: deliver what was found, then read the table.
+    if (!this.covers(from)) return buffered?.events.length ? { ...buffered, more: true } : null;
+    const fresh = this.scan(from, limit - (buffered?.events.length ?? 0), matches);
+    return buffered ? { ...fresh, events: [...buffered.events, ...fresh.events] } : fresh;
+  }
+
+  private scan(cursor: Position | null, limit: number, matches: (event: RecordedEvent) => boolean): TailPage & { full: boolean } {
+    const events: RecordedEvent[] = [];
+    for (let i = this.indexAfter(cursor); i < this.buffer.length; i++) {
+      const event = this.buffer[i];
+      if (!matches(event)) continue;
+      events.push(event);
+      if (events.length === limit) return { events, scannedTo: event.position, more: true, full: true };
+    }
+    return { events, scannedTo: this.head, more: this.lastPageFull, full: false };
+  }
+
+  /**
+   * Resolves after a refresh sent after this call. Callers share the next refresh until it is sent:
+   * while one is in flight that is the one after it; while idle, one sent on the next turn of the
+   * event loop, so the subscriptions one wake-up releases all ride on a single query.
+   */
+  refreshed(): Promise<void> {
+    this.nextRefresh ??= this.afterInFlight().then(() => this.startRefresh());
+    return this.nextRefresh;
+  }
+
+  private async afterInFlight(): Promise<void> {
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private startRefresh(): Promise<void> {
+    this.nextRefresh = undefined; // from here on, a caller needs the refresh after this one
+    this.inFlight = this.refresh().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async refresh(): Promise<void> {
+    if (!this.ready) {
+      const { rows } = await this.pool.query<EventRow>(readAllQuery({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }));
+      this.base = this.head = rows[0] ? toRecordedEvent(rows[0]).position : null;
+      this.ready = true;
+    }
+    const { rows } = await this.pool.query<EventRow & { unsettled_after: boolean | null }>(tailPageQuery(this.head, this.options.pageSize));
+    // Found by its null stream id rather than its place: UNION ALL promises no order.
+    const marker = rows.find((row) => row.stream_id === null)!;
+    const events = rows.filter((row) => row !== marker).map(toRecordedEvent);
+    this.lastPageFull = events.length === this.options.pageSize;
+    this.unsettledBeyondHead = !this.lastPageFull && marker.unsettled_after === true;
+    if (events.length) {
+      this.buffer.push(...events);
+      this.head = events[events.length - 1].position;
+      this.trim();
+    }
+  }
+
+  private trim(): void {
+    const excess = this.buffer.length - this.options.capacity;
+    if (excess <= 0) return;
+    this.base = this.buffer[excess - 1].position;
+    this.buffer = this.buffer.slice(excess);
+  }
+
+  /** Index of the first buffered event after `cursor` (binary search: the buffer is in log order). */
+  private indexAfter(cursor: Position | null): number {
+    let low = 0;
+    let high = this.buffer.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareCursors(this.buffer[mid].position, cursor) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
