@@ -73,9 +73,10 @@ export class CommandHandler {
     submissions: Submission<C>[],
     { maxAttempts = 5 }: Pick<HandleOptions, 'maxAttempts'> = {},
   ): Promise<Outcome<E, S>[]> {
+    let superseded: Folded<S> | undefined;
     for (let attempt = 1; ; attempt++) {
       const cached = attempt === 1 ? this.cached<S>(streamId) : undefined;
-      let folded = cached ?? (await this.load(streamId, decider));
+      let folded = cached ?? (await this.catchUp(streamId, decider, superseded));
       let plan = decideAll(decider, folded, submissions);
       if (!plan.events.length) {
         if (cached) {
@@ -95,16 +96,24 @@ export class CommandHandler {
         const stale = this.cache.get(streamId)?.revision === folded.revision;
         if (stale || !(error instanceof WrongExpectedVersionError)) this.cache.delete(streamId);
         if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
+        // A stale fold is still the stream up to its revision: the first retry reads only what came
+        // after it (a long account is not replayed per conflict); a later one reads from the start.
+        superseded = attempt === 1 ? folded : undefined;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }
 
   /** The current state of a stream, folded from the cache's revision onwards. */
-  async load<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>): Promise<Folded<S>> {
-    const cached = this.cache.get(streamId) as Folded<S> | undefined;
-    let { state, revision } = cached ?? { state: decider.initialState, revision: null };
-    const recent = new Map(cached?.recent);
+  load<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>): Promise<Folded<S>> {
+    return this.catchUp(streamId, decider);
+  }
+
+  /** Folds what the stream holds after `from` (the cached entry, else `start`, else nothing) onto it. */
+  private async catchUp<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>, start?: Folded<S>): Promise<Folded<S>> {
+    const from = (this.cache.get(streamId) as Folded<S> | undefined) ?? start;
+    let { state, revision } = from ?? { state: decider.initialState, revision: null };
+    const recent = new Map(from?.recent);
     let newer: RecordedEvent[];
     try {
       newer = await this.store.readStream(streamId, { fromRevision: revision === null ? 'start' : revision + 1n });

@@ -7,15 +7,18 @@ import { accountDecider, InsufficientFunds, type AccountEvent } from './support/
 /** The real store, with its reads and appends counted: what a decision cost in round trips. */
 function counting(store: PostgresEventStore) {
   const calls = { reads: 0, appends: 0 };
+  const readFrom: unknown[] = [];
   const counted: EventStore = new Proxy(store, {
     get(target, key, receiver) {
-      if (key === 'readStream') return (...args: Parameters<EventStore['readStream']>) => (calls.reads++, target.readStream(...args));
+      if (key === 'readStream') {
+        return (...args: Parameters<EventStore['readStream']>) => (calls.reads++, readFrom.push(args[1]?.fromRevision), target.readStream(...args));
+      }
       if (key === 'appendToStream') return (...args: Parameters<EventStore['appendToStream']>) => (calls.appends++, target.appendToStream(...args));
       return Reflect.get(target, key, receiver);
     },
   });
-  const reset = () => Object.assign(calls, { reads: 0, appends: 0 });
-  return { store: counted, calls, reset };
+  const reset = () => (Object.assign(calls, { reads: 0, appends: 0 }), readFrom.splice(0));
+  return { store: counted, calls, readFrom, reset };
 }
 
 describe('command handling from a cached state, and in groups (PostgreSQL)', () => {
@@ -40,7 +43,7 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
     await handler.handle(stream, accountDecider, { type: 'OpenAccount', owner: 'ann' });
     if (balance) await handler.handle(stream, accountDecider, { type: 'Deposit', amount: balance });
     counter.reset();
-    return { stream, handler, calls: counter.calls };
+    return { stream, handler, calls: counter.calls, readFrom: counter.readFrom };
   }
 
   it('appends a decision taken on a cached state without reading the stream', async () => {
@@ -52,10 +55,11 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
   });
 
   it('a stale cache fails its append, is dropped, and the command is decided again on the stream as it is', async () => {
-    const { stream, handler, calls } = await opened(10);
+    const { stream, handler, calls, readFrom } = await opened(10);
     await new CommandHandler(store).handle(stream, accountDecider, { type: 'Withdraw', amount: 8 }); // another process
     await expect(handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 5 })).rejects.toBeInstanceOf(InsufficientFunds);
     expect(calls.appends).toBe(1); // the stale attempt, refused by the expected revision
+    expect(readFrom).toEqual([2n]); // one read, from after the stale fold: the stream is not replayed from the start
     const after = await handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 2 });
     expect(after).toMatchObject({ state: { status: 'open', balance: 0 }, revision: 3n });
     expect(types(await store.readStream(stream)).slice(2)).toEqual([['Withdrawn', { amount: 8 }], ['Withdrawn', { amount: 2 }]]);
