@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Decider } from './decider.js';
 import { StreamNotFoundError, WrongExpectedVersionError } from './errors.js';
 import { uuidFromName } from './ids.js';
-import type { EventStore, Metadata, RecordedEvent } from './types.js';
+import type { EventData, EventStore, Metadata, RecordedEvent } from './types.js';
 
 export interface HandleOptions {
   /** Makes event ids deterministic: the same command re-run (after a crash, a retry) appends nothing new. */
@@ -19,6 +19,16 @@ export interface HandleResult<Event, State> {
   revision: bigint | null;
 }
 
+/** One command of a group handled together: its own id, its own outcome. */
+export interface Submission<Command> {
+  command: Command;
+  commandId?: string;
+  metadata?: Metadata;
+}
+
+/** A command refused by its decider fails alone; the rest of its group goes ahead. */
+export type Outcome<Event, State> = { ok: true; result: HandleResult<Event, State> } | { ok: false; error: unknown };
+
 interface Folded<State> {
   state: State;
   revision: bigint | null;
@@ -31,8 +41,10 @@ export const commandEventId = (commandId: string, index: number) => uuidFromName
 
 /**
  * read → fold → decide → append with the expected revision, retried on conflict. A bounded cache
- * of folded states spares re-reading a hot stream from zero; it is only a starting point — the
- * expected revision still catches every concurrent writer, and a conflict drops the entry.
+ * of folded states spares reading a hot stream at all: a decision taken on a cached state is
+ * appended at the cached revision, so a stale cache fails the append (and is dropped) rather than
+ * writing anything. A decision the append cannot vouch for (nothing to append: a replay, a no-op,
+ * a refusal) is confirmed by a read before it is answered.
  */
 export class CommandHandler {
   private readonly cache = new Map<string, Folded<unknown>>();
@@ -45,41 +57,63 @@ export class CommandHandler {
     command: C,
     options: HandleOptions = {},
   ): Promise<HandleResult<E, S>> {
-    const attempts = options.maxAttempts ?? 5;
+    const [outcome] = await this.handleMany(streamId, decider, [{ command, commandId: options.commandId, metadata: options.metadata }], options);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.result;
+  }
+
+  /**
+   * Decides the commands one after another, each on the state the earlier ones left, and appends
+   * all their events at one expected revision: a burst on one stream costs one round trip, not
+   * one per command. On a conflict the whole group is decided again from a fresh read.
+   */
+  async handleMany<C, E extends { type: string; data: unknown }, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    submissions: Submission<C>[],
+    { maxAttempts = 5 }: Pick<HandleOptions, 'maxAttempts'> = {},
+  ): Promise<Outcome<E, S>[]> {
+    let superseded: Folded<S> | undefined;
     for (let attempt = 1; ; attempt++) {
-      const folded = await this.load(streamId, decider);
-      const replayed = options.commandId === undefined ? undefined : folded.recent.get(options.commandId);
-      if (replayed) return { events: replayed as E[], state: folded.state, revision: folded.revision };
-      const events = decider.decide(command, folded.state);
-      if (!events.length) return { events, state: folded.state, revision: folded.revision };
+      const cached = attempt === 1 ? this.cached<S>(streamId) : undefined;
+      let folded = cached ?? (await this.catchUp(streamId, decider, superseded));
+      let plan = decideAll(decider, folded, submissions);
+      if (!plan.events.length) {
+        if (cached) {
+          folded = await this.load(streamId, decider);
+          if (folded.revision !== cached.revision) plan = decideAll(decider, folded, submissions);
+        }
+        if (!plan.events.length) return plan.outcomes;
+      }
       try {
-        const result = await this.store.appendToStream(
-          streamId,
-          events.map((e, i) => ({
-            id: options.commandId === undefined ? randomUUID() : commandEventId(options.commandId, i),
-            type: e.type,
-            data: e.data,
-            metadata: options.commandId === undefined ? options.metadata : { ...options.metadata, commandId: options.commandId },
-          })),
-          { expectedRevision: folded.revision ?? 'no_stream' },
-        );
-        const state = events.reduce(decider.evolve, folded.state);
-        if (options.commandId !== undefined) remember(folded.recent, options.commandId, events);
-        this.put(streamId, { state, revision: result.nextExpectedRevision, recent: folded.recent });
-        return { events, state, revision: result.nextExpectedRevision };
+        const base = folded.revision ?? -1n;
+        const { nextExpectedRevision } = await this.store.appendToStream(streamId, plan.events, { expectedRevision: folded.revision ?? 'no_stream' });
+        if (nextExpectedRevision !== base + BigInt(plan.events.length)) return await this.appliedElsewhere(streamId, decider, plan.outcomes);
+        this.put(streamId, { state: plan.state, revision: nextExpectedRevision, recent: plan.recent });
+        return plan.outcomes;
       } catch (error) {
-        this.cache.delete(streamId);
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
+        // Only the entry this decision started from is stale; a newer one (a winner in this process) is sound.
+        const stale = this.cache.get(streamId)?.revision === folded.revision;
+        if (stale || !(error instanceof WrongExpectedVersionError)) this.cache.delete(streamId);
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= maxAttempts) throw error;
+        // A stale fold is still the stream up to its revision: the first retry reads only what came
+        // after it (a long account is not replayed per conflict); a later one reads from the start.
+        superseded = attempt === 1 ? folded : undefined;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }
 
   /** The current state of a stream, folded from the cache's revision onwards. */
-  async load<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>): Promise<Folded<S>> {
-    const cached = this.cache.get(streamId) as Folded<S> | undefined;
-    let { state, revision } = cached ?? { state: decider.initialState, revision: null };
-    const recent = new Map(cached?.recent);
+  load<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>): Promise<Folded<S>> {
+    return this.catchUp(streamId, decider);
+  }
+
+  /** Folds what the stream holds after `from` (the cached entry, else `start`, else nothing) onto it. */
+  private async catchUp<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>, start?: Folded<S>): Promise<Folded<S>> {
+    const from = (this.cache.get(streamId) as Folded<S> | undefined) ?? start;
+    let { state, revision } = from ?? { state: decider.initialState, revision: null };
+    const recent = new Map(from?.recent);
     let newer: RecordedEvent[];
     try {
       newer = await this.store.readStream(streamId, { fromRevision: revision === null ? 'start' : revision + 1n });
@@ -94,6 +128,22 @@ export class CommandHandler {
     noteCommands(recent, newer);
     if (newer.length) this.put(streamId, { state, revision, recent });
     return { state, revision, recent };
+  }
+
+  /**
+   * The store found these exact ids further back in the stream ('duplicate'): an earlier run
+   * applied this very group, perhaps beyond the commands the cache remembers. What is decided stands;
+   * the state is the stream's.
+   */
+  private async appliedElsewhere<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>, outcomes: Outcome<E, S>[]) {
+    this.cache.delete(streamId);
+    const { state, revision } = await this.load(streamId, decider);
+    return outcomes.map((o) => (o.ok ? { ok: true as const, result: { events: o.result.events, state, revision } } : o));
+  }
+
+  private cached<S>(streamId: string): Folded<S> | undefined {
+    const cached = this.cache.get(streamId) as Folded<S> | undefined;
+    return cached && { ...cached, recent: new Map(cached.recent) };
   }
 
   private put(streamId: string, folded: Folded<unknown>): void {
@@ -113,6 +163,47 @@ export function handle<C, E extends { type: string; data: unknown }, S>(
   options?: HandleOptions,
 ): Promise<HandleResult<E, S>> {
   return new CommandHandler(store, 0).handle(streamId, decider, command, options);
+}
+
+interface Plan<E, S> {
+  outcomes: Outcome<E, S>[];
+  events: EventData[];
+  state: S;
+  recent: Folded<S>['recent'];
+}
+
+/**
+ * Decides a group on a folded state, pure: a command already applied (in the stream or earlier
+ * in this group) answers its recorded events; a refused one records its error and changes nothing.
+ */
+function decideAll<C, E extends { type: string; data: unknown }, S>(decider: Decider<C, E, S>, folded: Folded<S>, submissions: Submission<C>[]): Plan<E, S> {
+  let { state } = folded;
+  let revision = folded.revision;
+  const recent = new Map(folded.recent);
+  const inGroup = new Map<string, E[]>();
+  const events: EventData[] = [];
+  const outcomes = submissions.map(({ command, commandId, metadata }): Outcome<E, S> => {
+    const replayed = commandId === undefined ? undefined : (inGroup.get(commandId) ?? recent.get(commandId));
+    if (replayed) return { ok: true, result: { events: replayed as E[], state, revision } };
+    let decided: E[];
+    try {
+      decided = decider.decide(command, state);
+    } catch (error) {
+      return { ok: false, error };
+    }
+    state = decided.reduce(decider.evolve, state);
+    if (decided.length) revision = (revision ?? -1n) + BigInt(decided.length);
+    for (const [i, e] of decided.entries()) {
+      const id = commandId === undefined ? randomUUID() : commandEventId(commandId, i);
+      events.push({ id, type: e.type, data: e.data, metadata: commandId === undefined ? metadata : { ...metadata, commandId } });
+    }
+    if (commandId !== undefined) {
+      inGroup.set(commandId, decided);
+      if (decided.length) remember(recent, commandId, decided);
+    }
+    return { ok: true, result: { events: decided, state, revision } };
+  });
+  return { outcomes, events, state, recent };
 }
 
 function remember(recent: Folded<unknown>['recent'], commandId: string, events: { type: string; data: unknown }[]): void {

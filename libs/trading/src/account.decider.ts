@@ -7,6 +7,7 @@ import { AccountAlreadyOpenedError, AccountNotFoundError, InsufficientFundsError
 import { dec, Decimal, parseNonNegative, parsePositive, roundCashUp, toDecimalString } from './money.js';
 import { addId, emptyIdSet, hasId } from './id-set.js';
 import { applyFill, FLAT_POSITION } from './position.js';
+import { withReservation } from './account.reservations.js';
 
 function opened(state: AccountState, accountId: string): OpenAccountState {
   if (state.status === 'none') throw new AccountNotFoundError(accountId);
@@ -123,7 +124,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
     const { data } = event;
     return {
       status: 'open', accountId: data.accountId, name: data.name, cash: data.openingDeposit, settings: data.settings, apiKeyHash: data.apiKeyHash,
-      reservations: {}, positions: {}, transferIds: emptyIdSet(), reservedOrderIds: emptyIdSet(), fillIds: emptyIdSet(),
+      reservations: {}, reservedCash: '0', openQuantity: {}, positions: {}, transferIds: emptyIdSet(), reservedOrderIds: emptyIdSet(), fillIds: emptyIdSet(),
     };
   }
   if (state.status === 'none') return state;
@@ -139,21 +140,19 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
       const { orderId, symbol, side, quantity, price, reservedCash } = event.data;
       return {
         ...state,
-        reservations: { ...state.reservations, [orderId]: { orderId, symbol, side, quantity, price, cash: reservedCash } },
+        ...withReservation(state, orderId, { orderId, symbol, side, quantity, price, cash: reservedCash }),
         reservedOrderIds: addId(state.reservedOrderIds, orderId),
       };
     }
     case 'FillSettled': {
       const { orderId, fillId, symbol, reservation, position, cashAfter } = event.data;
-      const reservations = { ...state.reservations };
-      if (reservation && reservation.quantity !== '0') reservations[orderId] = { ...reservations[orderId], ...reservation };
-      else if (reservation) delete reservations[orderId];
-      return { ...state, cash: cashAfter, positions: { ...state.positions, [symbol]: position }, reservations, fillIds: addId(state.fillIds, fillId) };
+      const held = state.reservations[orderId];
+      // settle() reports a reservation only for an order that holds one; a zero remainder frees it.
+      const book = reservation && held ? withReservation(state, orderId, reservation.quantity === '0' ? null : { ...held, ...reservation }) : {};
+      return { ...state, ...book, cash: cashAfter, positions: { ...state.positions, [symbol]: position }, fillIds: addId(state.fillIds, fillId) };
     }
-    case 'OrderReservationReleased': {
-      const { [event.data.orderId]: _released, ...reservations } = state.reservations;
-      return { ...state, reservations };
-    }
+    case 'OrderReservationReleased':
+      return { ...state, ...withReservation(state, event.data.orderId, null) };
     default: {
       const unknown: never = event;
       throw new Error(`unknown account event ${(unknown as { type: string }).type}`);

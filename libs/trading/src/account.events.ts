@@ -140,6 +140,10 @@ export interface OpenAccountState {
   settings: AccountSettings;
   apiKeyHash: string;
   reservations: Record<string, Reservation>;
+  /** Sum of every reservation's cash, kept as they change (see withReservation). */
+  reservedCash: string;
+  /** Per symbol, the quantity still open on reservations of each side. */
+  openQuantity: Record<string, { buy: string; sell: string }>;
   positions: Record<string, PositionSnapshot>;
   transferIds: IdSet;
   reservedOrderIds: IdSet;

@@ -1,6 +1,7 @@
-import type { AccountSettings, OpenAccountState, ReserveForOrder } from './account.events.js';
+import type { AccountSettings, OpenAccountState, ReserveForOrder, Side } from './account.events.js';
+import { openQuantityOf } from './account.reservations.js';
 import { InvalidCommandError, OrderRejectedError } from './errors.js';
-import { CASH_SCALE, Decimal, dec, parseNonNegative, parsePositive, roundCashUp, sum } from './money.js';
+import { CASH_SCALE, Decimal, dec, parseNonNegative, parsePositive, roundCashUp } from './money.js';
 
 export function parseCash(value: unknown, field: string, { positive }: { positive: boolean }): Decimal {
   const amount = positive ? parsePositive(value, field) : parseNonNegative(value, field);
@@ -23,7 +24,7 @@ export function requireText(value: unknown, field: string): void {
 
 /** Cash nobody has promised to an open order yet: the only cash a new order or a withdrawal may use. */
 export function buyingPower(state: OpenAccountState): Decimal {
-  return dec(state.cash).minus(sum(Object.values(state.reservations).map((r) => dec(r.cash))));
+  return dec(state.cash).minus(state.reservedCash);
 }
 
 /**
@@ -42,8 +43,7 @@ export function reservationFor(state: OpenAccountState, { data }: ReserveForOrde
   if (settings.maxOrderNotional !== null && notional.gt(settings.maxOrderNotional)) {
     throw new OrderRejectedError('MAX_ORDER_NOTIONAL_EXCEEDED', `order notional ${notional.toFixed()} exceeds ${settings.maxOrderNotional}`);
   }
-  const open = Object.values(state.reservations).filter((r) => r.symbol === data.symbol);
-  const openQty = (side: string) => sum(open.filter((r) => r.side === side).map((r) => dec(r.quantity)));
+  const openQty = (side: Side) => openQuantityOf(state, data.symbol, side);
   const position = dec(state.positions[data.symbol]?.quantity ?? '0');
   const limit = settings.maxPositionQuantity[data.symbol] ?? settings.maxPositionQuantity['*'];
 
