@@ -8,7 +8,7 @@ import { AppendCombiner, type CombinerOptions } from './append-combiner.js';
 import { APPEND_SQL, appendParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
 import { compareCursors, LogTail, type TailOptions } from './log-tail.js';
 import { pageOf, PollingSubscription, type PollPage, type PollingOptions } from './polling-subscription.js';
-import { readAllQuery, readStreamQuery, settledAfterQuery, streamAfterQuery, eventsAfterQuery } from './queries.js';
+import { readAllQuery, readStreamWithExistenceQuery, settledAfterQuery, streamAfterQuery, eventsAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 import { NOTIFY_CHANNEL, Wakeups } from './wakeups.js';
 
@@ -56,9 +56,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(readStreamQuery(streamId, options));
-    if (!rows.length && !(await this.streamExists(streamId))) throw new StreamNotFoundError(streamId);
-    return rows.map(toRecordedEvent);
+    // One round trip answers both "which events" and "does the stream exist" (a new stream, the
+    // common case for a command on a fresh order, would otherwise cost a second query).
+    const { rows } = await this.pool.query<EventRow & { stream_revision: string }>(readStreamWithExistenceQuery(streamId, options));
+    if (!rows.length || BigInt(rows[0].stream_revision) < 0n) throw new StreamNotFoundError(streamId);
+    return rows[0].global_position === null ? [] : rows.map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -128,9 +130,5 @@ export class PostgresEventStore implements EventStore {
   private async currentRevision(streamId: string): Promise<bigint | null> {
     const { rows } = await this.pool.query('select revision from event_streams where stream_id = $1 and revision >= 0', [streamId]);
     return rows.length ? BigInt(rows[0].revision) : null;
-  }
-
-  private async streamExists(streamId: string): Promise<boolean> {
-    return (await this.currentRevision(streamId)) !== null;
   }
 }

@@ -29,6 +29,16 @@ export function readStreamQuery(streamId: string, options: ReadStreamOptions): Q
 }
 
 /** Read-all pages through settled rows only, so paging forwards never steps over a late commit. */
+/** The stream's row joined to its events: no row, no stream; a row of nulls, a stream with none in range. */
+export function readStreamWithExistenceQuery(streamId: string, options: ReadStreamOptions): QueryConfig {
+  const events = readStreamQuery(streamId, options);
+  return {
+    text: `select e.*, s.revision as stream_revision from event_streams s left join lateral (${events.text}) e on true where s.stream_id = $1
+           order by e.revision ${options.direction === 'backwards' ? 'desc' : 'asc'}`,
+    values: events.values,
+  };
+}
+
 export function readAllQuery(options: ReadAllOptions): QueryConfig {
   const backwards = options.direction === 'backwards';
   const values: unknown[] = [];
