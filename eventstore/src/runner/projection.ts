@@ -22,7 +22,7 @@ export interface Projection {
    * is redelivered, so every effect outside the transaction must be idempotent.
    */
   applyBatch?(events: RecordedEvent[], tx: EntityManager): Promise<void>;
-  /** Events per transaction; defaults to the runner's. Sagas use small batches (each event issues commands). */
+  /** Events per transaction; defaults to the runner's. Sagas acting event by event use small batches (each event issues commands). */
   readonly batchSize?: number;
   /**
    * Lock the checkpoint row after applying instead of before. For sagas: their commands append
