@@ -1,5 +1,5 @@
 import { DataSource, type EntityManager } from 'typeorm';
-import { PostgresEventStore, ProjectionRunner, rebuildProjection, type Projection, type RecordedEvent } from '../src/index.js';
+import { asSaga, PostgresEventStore, ProjectionRunner, rebuildProjection, type Projection, type RecordedEvent } from '../src/index.js';
 import { streamCatalogueProjection } from '../../projections/stream-catalogue/index.js';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
@@ -94,5 +94,70 @@ describe('projection runner (PostgreSQL)', () => {
     expect(n).toBe(6);
     expect(failuresLeft).toBe(-1);
     await runner.stop();
+  });
+
+  it('applies a batch through applyBatch: a failure rolls back its rows and checkpoint, and the redelivered batch applies once', async () => {
+    await db.query('create table batch_rows (event_id uuid primary key, call int not null)');
+    let calls = 0;
+    let failedCall = 0;
+    const batched: Projection = {
+      name: 'batched',
+      handles: ['Batched'],
+      tables: ['batch_rows'],
+      apply: () => Promise.reject(new Error('apply is not used when applyBatch is given')),
+      async applyBatch(batch, tx) {
+        calls++;
+        for (const e of batch) await tx.query('insert into batch_rows (event_id, call) values ($1, $2)', [e.id, calls]); // a duplicate violates the key
+        if (!failedCall && batch.length > 1) {
+          failedCall = calls;
+          throw new Error('fails after writing its rows');
+        }
+      },
+    };
+    await store.appendToStream('batched-1', events(8, 'Batched'));
+    const runner = new ProjectionRunner(batched, store, db, { retryMs: 30, batchSize: 8 });
+    runner.start();
+    await until(() => runner.status().eventsApplied === 8);
+    await runner.stop();
+
+    expect(failedCall).toBeGreaterThan(0);
+    const rows: { call: number }[] = await db.query('select call from batch_rows');
+    // Every event once, none from the failed call: its rows went with its rollback and a later call wrote them.
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((r) => r.call === failedCall)).toEqual([]);
+    expect(await db.query(`select events_applied::int as n from projection_checkpoints where name = 'batched'`)).toEqual([{ n: 8 }]);
+  });
+
+  it('a saga whose checkpoint moved while it acted rolls its batch back and redoes it from the stored checkpoint', async () => {
+    await db.query('create table saga_rows (event_id uuid primary key)');
+    let moved = false;
+    let delivered = 0;
+    let firstBatch = 0;
+    const saga = asSaga({
+      name: 'moving',
+      handles: ['Moving'],
+      tables: [],
+      apply: () => Promise.reject(new Error('unused')),
+      async applyBatch(batch, tx) {
+        delivered += batch.length;
+        for (const e of batch) await tx.query('insert into saga_rows (event_id) values ($1)', [e.id]);
+        // A rebuild (or a second runner) moves the checkpoint while this batch is still acting.
+        if (!moved) {
+          moved = true;
+          firstBatch = batch.length;
+          await db.query(`update projection_checkpoints set generation = generation + 1 where name = 'moving'`);
+        }
+      },
+    });
+    await store.appendToStream('moving-1', events(5, 'Moving'));
+    const runner = new ProjectionRunner(saga, store, db, { retryMs: 30 });
+    runner.start();
+    await until(() => runner.status().eventsApplied === 5);
+    await runner.stop();
+    // The first batch was refused at its closing checkpoint update and delivered again in full.
+    expect(firstBatch).toBeGreaterThan(0);
+    expect(delivered).toBe(5 + firstBatch);
+    expect(await db.query('select count(*)::int as n from saga_rows')).toEqual([{ n: 5 }]);
+    expect(await db.query(`select events_applied::int as n, generation from projection_checkpoints where name = 'moving'`)).toEqual([{ n: 5, generation: 1 }]);
   });
 });

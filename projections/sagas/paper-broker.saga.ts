@@ -1,19 +1,15 @@
 import type { CommandHandler, Projection, RecordedEvent } from '#eventstore';
 import type { Bar, MarketBarsRecorded } from '#libs/market-data';
-import {
-  executeOrder, isWorkingOrder, orderDecider, orderStreamId, sessionEnd,
-  type BrokerSettings, type OrderCommand, type OrderSpec, type OrderState,
-} from '#libs/trading';
+import { executeOrder, isWorkingOrder, orderDecider, orderStreamId, type BrokerSettings, type OrderCommand, type OrderState } from '#libs/trading';
 import type { EntityManager } from 'typeorm';
 import { stderrLog, unlessRefused, type Log } from './tolerate.js';
+import { TERMINAL, WorkingOrderChanges } from './working-orders.js';
 
 export interface PaperBrokerDeps {
   commands: CommandHandler;
   broker: BrokerSettings;
   log?: Log;
 }
-
-const TERMINAL = ['OrderRejected', 'OrderFilled', 'OrderCancelled', 'OrderExpired'];
 
 /**
  * The paper venue. It keeps its own list of working orders (paper_working_orders, written in the
@@ -22,6 +18,8 @@ const TERMINAL = ['OrderRejected', 'OrderFilled', 'OrderCancelled', 'OrderExpire
  * appended sees that bar. A market order accepted while a price is already known therefore fills
  * on the NEXT update, at its open plus slippage; bars whose time is before the order was placed
  * never fill it (executeOrder ignores them), so a late backfill cannot fill an order in the past.
+ * A batch writes its order events' row changes together, up to each bar, which then sees exactly
+ * the orders the log put before it.
  */
 export function paperBrokerSaga({ commands, broker, log = stderrLog }: PaperBrokerDeps): Projection {
   const apply = async (orderId: string, command: OrderCommand, time: string): Promise<OrderState | undefined> =>
@@ -41,27 +39,33 @@ export function paperBrokerSaga({ commands, broker, log = stderrLog }: PaperBrok
     }
   }
 
+  async function onBars(event: RecordedEvent, tx: EntityManager): Promise<void> {
+    const { symbol, bars } = event.data as MarketBarsRecorded['data'];
+    const working: { order_id: string }[] = await tx.query('select order_id from paper_working_orders where symbol = $1 and working order by seq', [symbol]);
+    if (!working.length) return;
+    const inTimeOrder = [...bars].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+    for (const { order_id } of working) await execute(order_id, symbol, inTimeOrder);
+  }
+
+  async function applyBatch(events: RecordedEvent[], tx: EntityManager): Promise<void> {
+    const changes = new WorkingOrderChanges(broker.sessionEndUtc);
+    for (const event of events) {
+      if (event.type !== 'MarketBarsRecorded') {
+        changes.note(event);
+        continue;
+      }
+      await changes.write(tx);
+      await onBars(event, tx);
+    }
+    await changes.write(tx);
+  }
+
   return {
     name: 'paper-broker',
     handles: ['OrderPlaced', 'OrderAccepted', ...TERMINAL, 'MarketBarsRecorded'],
     tables: ['paper_working_orders'],
-    async apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
-      if (event.type === 'OrderPlaced') {
-        const order = event.data as OrderSpec;
-        const expiresAt = order.timeInForce === 'DAY' ? sessionEnd(order.placedAt, broker.sessionEndUtc) : null;
-        await tx.query('insert into paper_working_orders (order_id, symbol, expires_at) values ($1, $2, $3) on conflict do nothing', [order.orderId, order.symbol, expiresAt]);
-      } else if (event.type === 'OrderAccepted') {
-        await tx.query('update paper_working_orders set working = true where order_id = $1', [(event.data as { orderId: string }).orderId]);
-      } else if (TERMINAL.includes(event.type)) {
-        await tx.query('delete from paper_working_orders where order_id = $1', [(event.data as { orderId: string }).orderId]);
-      } else if (event.type === 'MarketBarsRecorded') {
-        const { symbol, bars } = event.data as MarketBarsRecorded['data'];
-        const working: { order_id: string }[] = await tx.query('select order_id from paper_working_orders where symbol = $1 and working order by seq', [symbol]);
-        if (!working.length) return;
-        const inTimeOrder = [...bars].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-        for (const { order_id } of working) await execute(order_id, symbol, inTimeOrder);
-      }
-    },
+    applyBatch,
+    apply: (event, tx) => applyBatch([event], tx),
   };
 }
 

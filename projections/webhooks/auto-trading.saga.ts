@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { uuidFromName, type Projection, type RecordedEvent } from '#eventstore';
+import { inLanes, oneQueryAtATime, uuidFromName, type Projection, type RecordedEvent } from '#eventstore';
 import type { SignalData } from '#libs/signals';
 import {
   accountDecider, accountStreamId, orderDecider, orderStreamId, portfolioOf, TradingError, type OrderState,
@@ -8,6 +8,7 @@ import { decideOrder, type OrderIntent } from '#libs/webhooks';
 import { Histogram, register } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { completePlacement, latestPriceFrom, type PlacementDeps } from '#projections/sagas';
+import { latencyMsOf, recordOutcomes, type HandledSignal, type Outcome } from './signal-outcomes.js';
 
 /** Receipt (intake's receivedAt) to the saga acting on the signal: queueing plus order placement. */
 export const signalProcessingSeconds =
@@ -19,8 +20,6 @@ export const signalProcessingSeconds =
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   });
 
-type Outcome = { outcome: 'ordered' | 'rejected' | 'skipped'; orderId: string | null; reason: string | null };
-
 /**
  * The same id POST /orders gives an order with this clientOrderId on this account, so the signal
  * and a REST retry by hand are one order, and a redelivered signal finds the order it placed.
@@ -30,12 +29,22 @@ export const orderIdFor = (accountId: string, signalId: string): string => uuidF
 
 export const AUTO_TRADING_SAGA = 'auto-trading';
 /**
- * Signals are split over this many saga lanes by account, each its own runner and checkpoint, so
- * accounts are served in parallel while one account's signals stay in order. Changing the number
- * re-deals accounts to lanes that start from the beginning of the log: safe (every step is
- * idempotent by the derived order id) but slow, so drain the backlog first.
+ * Signals are split over this many saga lanes by account, each its own runner and checkpoint.
+ * Accounts are served concurrently inside a batch too, but a batch ends with its busiest account's
+ * chain of signals: lanes keep one account's burst from holding up three quarters of the others.
+ * (1, 4 and 8 lanes drained a 3,000-signal backlog of 50 accounts alike within measurement noise.)
+ * Changing the number re-deals accounts to lanes that start from the beginning of the log: safe
+ * (every step is idempotent by the derived order id) but slow, and the old lanes' checkpoint rows
+ * stay behind for the intake backlog to count from, so drain the backlog and remove them first.
  */
 export const AUTO_TRADING_PARTITIONS = 4;
+/**
+ * Signals of different accounts are acted on at once, so a batch lasts about as long as its
+ * busiest account's chain, not its size, and holds no transaction id until its closing insert:
+ * a large batch means fewer commits and more accounts' appends combined into each store write.
+ * A crash redoes at most this many signals, idempotently.
+ */
+export const AUTO_TRADING_BATCH = 500;
 
 export function partitionOf(accountId: string, partitions: number): number {
   return createHash('sha1').update(accountId).digest().readUInt32BE(0) % partitions;
@@ -44,37 +53,46 @@ export function partitionOf(accountId: string, partitions: number): number {
 export const autoTradingSagas = (deps: PlacementDeps, partitions = AUTO_TRADING_PARTITIONS): Projection[] =>
   Array.from({ length: partitions }, (_, partition) => autoTradingSaga(deps, partition, partitions));
 
+type Actionable = { signal: SignalData; intent: OrderIntent; webhookId: string };
+
+const actionable = (event: RecordedEvent, partition: number, partitions: number): Actionable[] => {
+  const signal = event.data as SignalData;
+  const intent = signal.metadata.order as unknown as OrderIntent | undefined;
+  const webhookId = signal.metadata.webhookId;
+  if (signal.source !== 'webhook' || !intent || typeof webhookId !== 'string') return [];
+  return partitionOf(signal.accountId, partitions) === partition ? [{ signal, intent, webhookId }] : [];
+};
+
 /**
  * Webhook signals become orders through the order placement path of POST /orders: PlaceOrder
- * on the order stream, then the account's risk check (completePlacement). Redelivery (a crash
- * before the checkpoint) finds the order already placed under the derived id and only completes
- * it, so it never orders twice nor re-sizes from a position that the first run already changed.
+ * on the order stream, then the account's risk check (completePlacement). One account's signals
+ * are handled in log order ("processed in order"), different accounts' at once. Redelivery (a
+ * crash before the checkpoint) finds the order already placed under the derived id and only
+ * completes it, so it never orders twice nor re-sizes from a position the first run changed.
  */
 export function autoTradingSaga(deps: PlacementDeps, partition = 0, partitions = 1): Projection {
+  async function applyBatch(events: RecordedEvent[], tx: EntityManager): Promise<void> {
+    const signals = events.flatMap((event) => actionable(event, partition, partitions));
+    if (!signals.length) return;
+    const reads = oneQueryAtATime(tx);
+    const handled = await inLanes(signals, ({ signal }) => signal.accountId, async ({ signal, intent, webhookId }): Promise<HandledSignal> => {
+      const result = await act(deps, reads, signal, intent);
+      return { signal, webhookId, result, processedAt: deps.clock() };
+    });
+    await recordOutcomes(tx, handled);
+    for (const h of handled) signalProcessingSeconds.observe({ outcome: h.result.outcome }, latencyMsOf(h) / 1000);
+  }
   return {
     name: partitions === 1 ? AUTO_TRADING_SAGA : `${AUTO_TRADING_SAGA}-${partition}-of-${partitions}`,
     handles: ['SignalRecorded'],
     tables: [],
-    async apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
-      const signal = event.data as SignalData;
-      const intent = signal.metadata.order as unknown as OrderIntent | undefined;
-      const webhookId = signal.metadata.webhookId;
-      if (signal.source !== 'webhook' || !intent || typeof webhookId !== 'string') return;
-      if (partitionOf(signal.accountId, partitions) !== partition) return;
-      const result = await act(deps, tx, signal, intent);
-      const processedAt = deps.clock();
-      const latencyMs = Math.max(0, processedAt.getTime() - Date.parse(signal.receivedAt));
-      await tx.query(
-        `insert into webhook_signals (signal_id, webhook_id, account_id, symbol, action, received_at, processed_at, latency_ms, outcome, order_id, reason)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (signal_id) do nothing`,
-        [signal.signalId, webhookId, signal.accountId, signal.symbol, signal.side, signal.receivedAt, processedAt, latencyMs, result.outcome, result.orderId, result.reason],
-      );
-      signalProcessingSeconds.observe({ outcome: result.outcome }, latencyMs / 1000);
-    },
+    batchSize: AUTO_TRADING_BATCH,
+    applyBatch,
+    apply: (event, tx) => applyBatch([event], tx),
   };
 }
 
-async function act(deps: PlacementDeps, tx: EntityManager, signal: SignalData, intent: OrderIntent): Promise<Outcome> {
+async function act(deps: PlacementDeps, tx: Pick<EntityManager, 'query'>, signal: SignalData, intent: OrderIntent): Promise<Outcome> {
   const orderId = orderIdFor(signal.accountId, signal.signalId);
   // A fixed quantity sizes the same on redelivery, and PlaceOrder on an existing order is a no-op
   // that returns it; close and percent sizing read the account, so they look for the order first.
@@ -108,7 +126,7 @@ const outcomeOf = (state: OrderState): Outcome =>
       : { outcome: 'ordered', orderId: state.order.orderId, reason: null };
 
 /** Position and equity only matter for close and percent sizing; fixed quantities need no reads. */
-async function sizingContext(deps: PlacementDeps, tx: EntityManager, signal: SignalData, intent: OrderIntent) {
+async function sizingContext(deps: PlacementDeps, tx: Pick<EntityManager, 'query'>, signal: SignalData, intent: OrderIntent) {
   const context = { positionQuantity: '0', equity: '0', price: intent.limitPrice ?? signal.price };
   if (intent.sizing.mode === 'fixed_quantity') return context;
   const { state } = await deps.commands.load(accountStreamId(signal.accountId), accountDecider);

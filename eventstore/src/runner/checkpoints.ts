@@ -20,14 +20,15 @@ const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
   eventsApplied: Number(row.events_applied),
 });
 
+const SELECT = 'select commit_position, prepare_position, generation, events_applied from projection_checkpoints where name = $1';
+
 /**
- * Writes (the first-time insert, the row lock) take a transaction id, and every subscription in the
- * cluster waits for transactions holding one; so the row is only inserted when missing, and callers
- * lock it as late as they can.
+ * Writes (the first-time insert, a row lock) take a transaction id, and every subscription in the
+ * cluster waits for transactions holding one; so the row is only inserted when missing, once, when
+ * a runner starts (or a rebuild resets it), never inside a batch.
  */
 export async function readCheckpoint(db: EntityManager, name: string, forUpdate = false): Promise<Checkpoint> {
-  const select = `select commit_position, prepare_position, generation, events_applied
-                    from projection_checkpoints where name = $1 ${forUpdate ? 'for update' : ''}`;
+  const select = forUpdate ? `${SELECT} for update` : SELECT;
   let rows: CheckpointRow[] = await db.query(select, [name]);
   if (!rows.length) {
     await db.query('insert into projection_checkpoints (name) values ($1) on conflict do nothing', [name]);
@@ -36,13 +37,40 @@ export async function readCheckpoint(db: EntityManager, name: string, forUpdate 
   return toCheckpoint(rows[0]);
 }
 
-export async function writeCheckpoint(db: EntityManager, name: string, position: Position, applied: number): Promise<void> {
-  await db.query(
+/** Where the batch expects the checkpoint to stand: the generation and position its subscription started from. */
+export interface Expected {
+  generation: number;
+  position: Position | null;
+}
+
+const expectedParams = (name: string, expected: Expected) => [
+  name, expected.generation, expected.position?.commit.toString() ?? null, expected.position?.prepare.toString() ?? null,
+];
+const STANDS = `name = $1 and generation = $2 and commit_position is not distinct from $3::numeric and prepare_position is not distinct from $4::bigint`;
+
+/**
+ * Locks the row if it still stands where expected, in one statement; false when a rebuild or a
+ * stray second runner moved it (the caller's subscription is stale).
+ */
+export async function lockCheckpoint(db: EntityManager, name: string, expected: Expected): Promise<boolean> {
+  const rows: unknown[] = await db.query(`select 1 from projection_checkpoints where ${STANDS} for update`, expectedParams(name, expected));
+  return rows.length === 1;
+}
+
+/**
+ * Moves the checkpoint on from where it was expected, checking and writing in one statement (it
+ * locks the row, and a concurrent holder's change is re-checked when its lock is released); false
+ * when the checkpoint moved under the caller. The row lock is taken here, at the end of the batch.
+ */
+export async function advanceCheckpoint(db: EntityManager, name: string, expected: Expected, position: Position, applied: number): Promise<boolean> {
+  const [rows] = (await db.query(
     `update projection_checkpoints
-        set commit_position = $2, prepare_position = $3, events_applied = events_applied + $4, updated_at = now()
-      where name = $1`,
-    [name, position.commit.toString(), position.prepare.toString(), applied],
-  );
+        set commit_position = $5, prepare_position = $6, events_applied = events_applied + $7, updated_at = now()
+      where ${STANDS}
+      returning 1`,
+    [...expectedParams(name, expected), position.commit.toString(), position.prepare.toString(), applied],
+  )) as [unknown[], number];
+  return rows.length === 1;
 }
 
 /** Empties the projection's tables and rewinds it, in one transaction; a running runner notices the new generation. */
@@ -56,6 +84,3 @@ export async function resetProjection(db: EntityManager, name: string, tables: r
     [name],
   );
 }
-
-export const samePosition = (a: Position | null, b: Position | null): boolean =>
-  a === null || b === null ? a === b : a.commit === b.commit && a.prepare === b.prepare;

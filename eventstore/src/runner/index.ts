@@ -1,5 +1,6 @@
 export * from './projection.js';
 export * from './projection-runner.js';
 export * from './rebuild.js';
+export { inLanes, oneQueryAtATime } from './lanes.js';
 export { readCheckpoint } from './checkpoints.js';
 export { LeaderLocks } from './leader-locks.js';

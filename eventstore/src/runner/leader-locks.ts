@@ -12,6 +12,8 @@ export class LeaderLocks {
   private connecting?: Promise<pg.Client>;
   /** Lock name → the runner holding it: within one process the session lock would be re-entrant. */
   private readonly held = new Map<string, object>();
+  /** Runners starting together ask at once: their queries queue here, not stacked on the client (pg 9 refuses that). */
+  private queries: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly connectionString: string) {}
 
@@ -32,7 +34,7 @@ export class LeaderLocks {
     const client = await this.connect();
     if (this.held.has(name)) return this.held.get(name) === owner;
     this.held.set(name, owner);
-    const { rows } = await client.query(`select pg_try_advisory_lock(hashtextextended('projection:' || $1, 0)) as locked`, [name]);
+    const { rows } = await this.query(client, `select pg_try_advisory_lock(hashtextextended('projection:' || $1, 0)) as locked`, [name]);
     if (rows[0].locked) return true;
     this.held.delete(name);
     // A standby holds nothing: no connection is kept open for it (it would keep a CLI from exiting).
@@ -43,7 +45,7 @@ export class LeaderLocks {
   async unlock(name: string, owner: object): Promise<void> {
     if (this.held.get(name) !== owner || !this.client) return;
     this.held.delete(name);
-    await this.client.query(`select pg_advisory_unlock(hashtextextended('projection:' || $1, 0))`, [name]).catch(() => undefined);
+    await this.query(this.client, `select pg_advisory_unlock(hashtextextended('projection:' || $1, 0))`, [name]).catch(() => undefined);
     if (this.held.size === 0) await this.close();
   }
 
@@ -53,6 +55,12 @@ export class LeaderLocks {
     this.connecting = undefined;
     this.held.clear();
     await client?.end().catch(() => undefined);
+  }
+
+  private query(client: pg.Client, text: string, values: unknown[]): Promise<pg.QueryResult> {
+    const run = this.queries.then(() => client.query(text, values));
+    this.queries = run.catch(() => undefined);
+    return run;
   }
 
   private connect(): Promise<pg.Client> {

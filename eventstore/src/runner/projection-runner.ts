@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { LeaderLocks } from './leader-locks.js';
 import type { EventStore, Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
 import { inBatches } from './batches.js';
-import { readCheckpoint, samePosition, writeCheckpoint } from './checkpoints.js';
+import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from './checkpoints.js';
 import { eventFilterOf, type Projection, type ProjectionState, type ProjectionStatus } from './projection.js';
 
 export interface RunnerOptions {
@@ -109,6 +109,7 @@ export class ProjectionRunner {
   }
 
   private async consume(): Promise<void> {
+    // Creates the row if missing, here and only here: batches then only ever update it.
     const checkpoint = await readCheckpoint(this.db.manager, this.projection.name);
     this.position = checkpoint.position;
     this.eventsApplied = checkpoint.eventsApplied;
@@ -150,18 +151,18 @@ export class ProjectionRunner {
 
   private async applyEvents(events: RecordedEvent[], generation: number): Promise<void> {
     const last = events[events.length - 1];
+    const { name } = this.projection;
+    const expected = { generation, position: this.position };
     await this.db.transaction(async (tx) => {
       // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either
       // moved the checkpoint, our subscription is stale, the batch rolls back and we restart.
       // Projections lock first, in the same order as a rebuild (row, then tables): no deadlock.
-      const lockAndCheck = async () => {
-        const stored = await readCheckpoint(tx, this.projection.name, true);
-        if (stored.generation !== generation || !samePosition(stored.position, this.position)) throw new CheckpointMoved();
-      };
-      if (!this.projection.lockCheckpointLast) await lockAndCheck();
-      for (const event of events) await this.projection.apply(event, tx);
-      if (this.projection.lockCheckpointLast) await lockAndCheck();
-      await writeCheckpoint(tx, this.projection.name, last.position, events.length);
+      // Sagas check, lock and write in the one closing statement (see lockCheckpointLast).
+      const lockFirst = !this.projection.lockCheckpointLast;
+      if (lockFirst && !(await lockCheckpoint(tx, name, expected))) throw new CheckpointMoved();
+      if (this.projection.applyBatch) await this.projection.applyBatch(events, tx);
+      else for (const event of events) await this.projection.apply(event, tx);
+      if (!(await advanceCheckpoint(tx, name, expected, last.position, events.length))) throw new CheckpointMoved();
     });
     this.position = last.position;
     this.eventsApplied += events.length;

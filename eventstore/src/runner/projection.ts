@@ -14,7 +14,15 @@ export interface Projection {
   /** Tables the projection owns; a rebuild empties them before replaying from the start. */
   readonly tables: readonly string[];
   apply(event: RecordedEvent, tx: EntityManager): Promise<void>;
-  /** Events per transaction; defaults to the runner's. Sagas use small batches (each event issues commands). */
+  /**
+   * Applies a whole batch in its transaction; when present the runner calls it instead of `apply`
+   * per event. For sagas that can act on independent streams at once (their appends then share
+   * the store's write-combined transactions) and write their rows in one statement at the end.
+   * Same contract as `apply`: a throw rolls back the batch's rows and checkpoint, and the batch
+   * is redelivered, so every effect outside the transaction must be idempotent.
+   */
+  applyBatch?(events: RecordedEvent[], tx: EntityManager): Promise<void>;
+  /** Events per transaction; defaults to the runner's. Sagas acting event by event use small batches (each event issues commands). */
   readonly batchSize?: number;
   /**
    * Lock the checkpoint row after applying instead of before. For sagas: their commands append

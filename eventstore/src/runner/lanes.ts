@@ -1,0 +1,41 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Acts on items with one key strictly one after another, in the given order, and on different
+ * keys at once; answers in input order. A lane stops at its first failure (a later item of that
+ * key never overtakes an earlier one), and every lane settles before the first failure is thrown,
+ * so nothing of a failed batch still runs while the runner redelivers it.
+ */
+export async function inLanes<T, R>(items: readonly T[], keyOf: (item: T) => string, act: (item: T) => Promise<R>): Promise<R[]> {
+  const lanes = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const lane = lanes.get(key);
+    if (lane) lane.push(index);
+    else lanes.set(key, [index]);
+  });
+  const results = new Array<R>(items.length);
+  const settled = await Promise.allSettled(
+    [...lanes.values()].map(async (lane) => {
+      for (const index of lane) results[index] = await act(items[index]);
+    }),
+  );
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}
+
+/**
+ * Lanes acting at once share the batch's one connection for their reads: the queries queue here
+ * rather than stack on the driver (pg 9 refuses a query while one is running).
+ */
+export function oneQueryAtATime(tx: EntityManager): Pick<EntityManager, 'query'> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    query: <T>(sql: string, parameters?: unknown[]) => {
+      const run = tail.then(() => tx.query<T>(sql, parameters));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  } as Pick<EntityManager, 'query'>;
+}
