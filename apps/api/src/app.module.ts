@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { CommandHandler, type EventStore, type Projection } from '#eventstore';
+import { CommandHandler, PreparingClient, type EventStore, type Projection } from '#eventstore';
 import { APP_CONFIG, CLOCK, EVENT_STORE, PROJECTIONS, ProjectionsService, redisProvider, RunRole, REDIS, type AppConfig } from '#libs/platform';
 import { createSagas, readModelEntities, runnableProjections } from '#projections/registry';
 import { HealthController } from './health/health.controller.js';
@@ -56,7 +56,8 @@ export class AppModule {
           type: 'postgres',
           url: runtime.databaseUrl,
           entities: readModelEntities,
-          extra: { max: 20 },
+          // Named prepared statements: each connection plans a projection's or endpoint's statement once.
+          extra: { max: 20, Client: PreparingClient },
           logging: false,
         }),
         TerminusModule.forRoot({ logger: false }),

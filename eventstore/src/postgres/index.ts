@@ -1,1 +1,2 @@
 export * from './postgres-event-store.js';
+export * from './prepared-client.js';

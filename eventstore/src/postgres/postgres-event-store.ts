@@ -10,6 +10,7 @@ import { compareCursors, LogTail, type TailOptions } from './log-tail.js';
 import { pageOf, PollingSubscription, type PollPage, type PollingOptions } from './polling-subscription.js';
 import { readAllQuery, readStreamWithExistenceQuery, settledAfterQuery, streamAfterQuery, eventsAfterQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
+import { PreparingClient } from './prepared-client.js';
 import { NOTIFY_CHANNEL, Wakeups } from './wakeups.js';
 
 export interface PostgresEventStoreOptions {
@@ -36,7 +37,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 20 });
+    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 20, Client: PreparingClient });
     this.pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
     this.wakeups = new Wakeups(this.pool);
     this.polling = { batchSize: 1000, pollMs: 250, ...options.subscription };
