@@ -56,7 +56,8 @@ export class AppModule {
           type: 'postgres',
           url: runtime.databaseUrl,
           entities: readModelEntities,
-          extra: { max: 20 },
+          // A request waits at most 10 s for a free connection, then is answered 503 SERVICE_BUSY (ProblemFilter) instead of hanging.
+          extra: { max: 20, connectionTimeoutMillis: 10_000 },
           logging: false,
         }),
         TerminusModule.forRoot({ logger: false }),
