@@ -22,12 +22,17 @@ export function isoMillis(jsonTime: string): string {
   return dot < 0 ? `${jsonTime.slice(1, -1)}.000Z` : `${jsonTime.slice(1, dot)}.${`${jsonTime.slice(dot + 1, -1)}00`.slice(0, 3)}Z`;
 }
 
-const text = JSON.stringify;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+/** A JSON string: most ids, symbols and strategies need no escape, and the test is cheaper than JSON.stringify. */
+const text = (value: string) => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
 
-/** The API's JSON of one signal, in its field order. Numerics are digits only; free text goes through JSON.stringify. */
+/**
+ * The API's JSON of one signal, in its field order. Numerics are digits only; side and source are
+ * the decider's enums (signal.rules.ts refuses anything else); free text is escaped.
+ */
 export function signalJson([signalId, symbol, side, strategy, strength, price, time, metadata, source, receivedAt]: SignalTextRow): string {
-  return `{"signalId":${text(signalId)},"symbol":${text(symbol)},"side":${text(side)},"strategy":${text(strategy)},"strength":"${strength}",`
-    + `"price":${price === null ? 'null' : `"${price}"`},"time":"${isoMillis(time)}","metadata":${metadata},"source":${text(source)},`
+  return `{"signalId":${text(signalId)},"symbol":${text(symbol)},"side":"${side}","strategy":${text(strategy)},"strength":"${strength}",`
+    + `"price":${price === null ? 'null' : `"${price}"`},"time":"${isoMillis(time)}","metadata":${metadata},"source":"${source}",`
     + `"receivedAt":"${isoMillis(receivedAt)}"}`;
 }
 
