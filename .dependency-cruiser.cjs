@@ -18,7 +18,7 @@ module.exports = {
     {
       name: 'nothing-imports-apps',
       severity: 'error',
-      from: { path: '^(libs|eventstore|projections|migrations)/' },
+      from: { path: '^(libs|eventstore|projections|migrations|scripts)/' },
       to: { path: '^apps/' },
     },
     { name: 'no-circular', severity: 'warn', from: {}, to: { circular: true } },

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { CommandHandler } from '#eventstore';
+import { openAccount, recordOpening } from '#projections/accounts';
 import { runCli, withRuntime } from './cli-runtime.js';
-import { openAccount, recordOpening } from '../apps/api/src/accounts/open-account.js';
 
 const USAGE = 'usage: npm run accounts:create -- --name NAME --deposit AMOUNT [--allow-short] [--max-order-notional AMOUNT]';
 

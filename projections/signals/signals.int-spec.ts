@@ -3,7 +3,8 @@ import type { RecordedEvent } from '#eventstore';
 import { runMigrations } from '#libs/platform';
 import type { SignalData } from '#libs/signals';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { signalPageQuery, type SignalPageFilter, type SignalPageRow } from './signal-queries.js';
+import type { Pool } from 'pg';
+import { isoMillis, signalJson, signalPageQuery, type SignalPageFilter, type SignalTextRow } from './signal-queries.js';
 import { signalsProjection } from './signals.projection.js';
 
 let seq = 0n;
@@ -14,6 +15,8 @@ const recorded = (over: Partial<SignalData> = {}): RecordedEvent => {
   };
   return { id: crypto.randomUUID(), type: 'SignalRecorded', streamId: `signal-${data.signalId}`, revision: 0n, position: { commit: seq, prepare: seq }, data, metadata: {}, createdAt: new Date() };
 };
+
+const pool = (db: DataSource) => (db.driver as unknown as { master: Pool }).master;
 
 describe('signals projection', () => {
   let database: TestDatabase;
@@ -69,17 +72,40 @@ describe('signals projection', () => {
     await apply(['x3', 'x1', 'x2', 'x0'].map((signalId, i) => recorded({ signalId, accountId: 'tied', time: i < 3 ? '2024-06-01T00:00:00.000Z' : '2024-05-01T00:00:00.000Z' })));
     const page = async (after?: [string, string]) => {
       const { sql, params } = signalPageQuery('tied', { after, limit: 2 });
-      return (await db.query(sql, params)) as SignalPageRow[];
+      return (await pool(db).query<SignalTextRow>({ text: sql, values: params, rowMode: 'array' })).rows;
     };
     const first = await page();
     const last = first[first.length - 1];
-    const second = await page([last.time_iso, last.signal_id]);
-    expect([...first, ...second].map((r) => [r.signal_id, r.time_iso])).toEqual([
+    const second = await page([isoMillis(last[6]), last[0]]);
+    expect([...first, ...second].map((r) => [r[0], isoMillis(r[6])])).toEqual([
       ['x3', '2024-06-01T00:00:00.000Z'], ['x2', '2024-06-01T00:00:00.000Z'], ['x1', '2024-06-01T00:00:00.000Z'], ['x0', '2024-05-01T00:00:00.000Z'],
     ]);
-    expect(JSON.parse(first[0].item)).toEqual({
+    expect(JSON.parse(signalJson(first[0]))).toEqual({
       signalId: 'x3', symbol: 'BTCUSD', side: 'buy', strategy: 'sma-cross', strength: '0.75', price: '64000.5', time: '2024-06-01T00:00:00.000Z',
       metadata: { tf: '1h', tags: ['tv'] }, source: 'api', receivedAt: '2024-03-01T14:30:01.250Z',
     });
+  });
+
+  it('renders free text, nulls and sub-millisecond times as the API sends them, whatever the session DateStyle', async () => {
+    await apply([
+      recorded({ signalId: 'q"\\1', accountId: 'text', strategy: 'mean "reversion"\n\\ 東京', price: null, strength: '0.1000', time: '2024-02-29T23:59:59.9999Z', receivedAt: '2024-03-01T00:00:00Z', metadata: { note: 'a "b"' } }),
+      recorded({ signalId: 'q2', accountId: 'text', time: '2024-02-29T23:59:59.05+02:00' }),
+    ]);
+    const client = await pool(db).connect();
+    try {
+      await client.query("set datestyle = 'SQL, DMY'; set timezone = 'America/New_York'");
+      const { sql, params } = signalPageQuery('text', { limit: 10 });
+      const { rows } = await client.query<SignalTextRow>({ text: sql, values: params, rowMode: 'array' });
+      expect(rows.map((r) => JSON.parse(signalJson(r)))).toEqual([
+        {
+          signalId: 'q"\\1', symbol: 'BTCUSD', side: 'buy', strategy: 'mean "reversion"\n\\ 東京', strength: '0.1000', price: null,
+          time: '2024-02-29T23:59:59.999Z', metadata: { note: 'a "b"' }, source: 'api', receivedAt: '2024-03-01T00:00:00.000Z',
+        },
+        expect.objectContaining({ signalId: 'q2', time: '2024-02-29T21:59:59.050Z' }),
+      ]);
+    } finally {
+      await client.query('reset datestyle; reset timezone');
+      client.release();
+    }
   });
 });

@@ -57,7 +57,8 @@ export class AppModule {
           url: runtime.databaseUrl,
           entities: readModelEntities,
           // Named prepared statements: each connection plans a projection's or endpoint's statement once.
-          extra: { max: 20, Client: PreparingClient },
+          // A request waits at most 10 s for a free connection, then is answered 503 SERVICE_BUSY (ProblemFilter) instead of hanging.
+          extra: { max: 20, Client: PreparingClient, connectionTimeoutMillis: 10_000 },
           logging: false,
         }),
         TerminusModule.forRoot({ logger: false }),

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { CommandHandler } from '#eventstore';
 import { CLOCK } from '#libs/platform';
 import { accountDecider, accountStreamId } from '#libs/trading';
+import { openAccount, recordOpening } from '#projections/accounts';
 import { DataSource } from 'typeorm';
 import { AccountGuard } from '../auth/account.guard.js';
 import { AdminGuard } from '../auth/admin.guard.js';
@@ -10,7 +11,6 @@ import { ApiKeys, hashApiKey, newApiKey } from '../auth/api-keys.js';
 import { CurrentAccount } from '../auth/current-account.decorator.js';
 import { JsonBodyGuard } from '../http/json-body.guard.js';
 import { AccountView, ApiKeyView, OpenAccountDto, OpenedAccountView } from './account.dto.js';
-import { openAccount, recordOpening } from './open-account.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()

@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { recordIssuedKey, type IssuedKey } from '#projections/api-keys';
+import { hashApiKey, recordIssuedKey, type IssuedKey } from '#projections/api-keys';
 
 const KEY_PATTERN = /^tk_[A-Za-z0-9_-]{43}$/;
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
-/** `tk_` + 32 random bytes in base64url: 256 bits, so a key cannot be guessed or brute-forced. */
-export const newApiKey = (): string => `tk_${randomBytes(32).toString('base64url')}`;
-
-/**
- * SHA-256, not a slow KDF (bcrypt, scrypt, argon2): those exist to stretch low-entropy passwords.
- * A 256-bit random key has nothing to stretch, and a KDF would add tens of milliseconds of CPU to
- * every authenticated request.
- */
-export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+// The key format and its hash belong to the api_keys read model; re-exported for the API's callers.
+export { hashApiKey, newApiKey } from '#projections/api-keys';
 
 /**
  * Resolves keys to accounts from the api_keys read model, with a short in-process cache so the

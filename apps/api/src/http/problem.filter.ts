@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { domainProblem } from '../auth/domain-errors.js';
+import { isServiceBusy, RETRY_AFTER_SECONDS } from './service-busy.js';
 
 export interface Problem {
   statusCode: number;
@@ -16,17 +17,31 @@ const codeForStatus: Record<number, string> = {
 };
 
 /**
- * Every error leaves as one JSON shape. Known client errors keep their status; anything else is a
- * 500 whose details are logged, never sent (they may hold internals or secrets).
+ * Every error leaves as one JSON shape. Known client errors keep their status; a database that
+ * refuses connections for load is a 503 with Retry-After; anything else is a 500 whose details are
+ * logged, never sent (they may hold internals or secrets).
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
+  /** Refusals for load come in floods: one warning per interval with their count, not one line each. */
+  private busy = { count: 0, loggedAt: 0 };
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(error);
+    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(problem.statusCode).send(problem);
+  }
+
+  private serviceBusy(error: unknown): Problem {
+    this.busy.count++;
+    const now = Date.now();
+    if (now - this.busy.loggedAt >= 10_000) {
+      this.logger.warn(`${this.busy.count} request(s) answered 503: the database refused a connection for load (${error instanceof Error ? error.message : String(error)})`);
+      this.busy = { count: 0, loggedAt: now };
+    }
+    return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_BUSY', message: `the service is busy; retry in ${RETRY_AFTER_SECONDS} s` };
   }
 
   private toProblem(error: unknown): Problem {
@@ -47,6 +62,7 @@ export class ProblemFilter implements ExceptionFilter {
       const code = codeForStatus[fastify.statusCode] ?? fastify.code ?? 'BAD_REQUEST';
       return { statusCode: fastify.statusCode, code, message: fastify.message ?? 'bad request' };
     }
+    if (isServiceBusy(error)) return this.serviceBusy(error);
     this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', message: 'internal error' };
   }

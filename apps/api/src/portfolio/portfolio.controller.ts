@@ -6,30 +6,19 @@ import { accountDecider, accountStreamId, AccountNotFoundError, portfolioOf, typ
 import { AccountGuard } from '../auth/account.guard.js';
 import { CurrentAccount } from '../auth/current-account.decorator.js';
 import { PortfolioHistoryDto, INTERVALS } from './portfolio-history.dto.js';
-
-interface Row { cash: string; reserved: string; symbol: string | null; quantity: string; costBasis: string; averageCost: string; realizedPnl: string; lastPrice: string | null }
+import { PortfolioReadModel } from './portfolio.read-model.js';
 
 @ApiTags('portfolio')
 @ApiBearerAuth()
 @UseGuards(AccountGuard)
 @Controller('portfolio')
 export class PortfolioController {
-  constructor(private readonly db: DataSource, private readonly commands: CommandHandler) {}
+  constructor(private readonly db: DataSource, private readonly commands: CommandHandler, private readonly portfolios: PortfolioReadModel) {}
 
-  /** One indexed read (account, positions, latest prices), marked with the domain's own portfolioOf so the arithmetic is the accounts'. */
+  /** The read model, marked with the domain's own portfolioOf so the arithmetic is the accounts'. */
   @Get()
   async portfolio(@CurrentAccount() accountId: string) {
-    const rows: Row[] = await this.db.query(
-      `select a.cash::text as cash, a.reserved_cash::text as reserved, p.symbol, p.quantity::text as quantity, p.cost_basis::text as "costBasis",
-              p.average_cost::text as "averageCost", p.realized_pnl::text as "realizedPnl", lp.price::text as "lastPrice"
-         from portfolio_accounts a
-         left join portfolio_positions p on p.account_id = a.account_id
-         left join latest_prices lp on lp.symbol = p.symbol
-        where a.account_id = $1`,
-      [accountId],
-    );
-    const account = rows.length ? accountFromRows(accountId, rows) : await this.fromStream(accountId);
-    const prices = Object.fromEntries(rows.filter((r) => r.symbol !== null && r.lastPrice !== null).map((r) => [r.symbol, r.lastPrice!]));
+    const { account, prices } = (await this.portfolios.portfolio(accountId)) ?? { account: await this.fromStream(accountId), prices: {} };
     const p = portfolioOf(account, prices);
     return {
       cash: p.cash, reservedCash: p.reservedCash, buyingPower: p.buyingPower, equity: p.equity,
@@ -61,12 +50,4 @@ export class PortfolioController {
     if (state.status === 'none') throw new AccountNotFoundError(accountId);
     return state;
   }
-}
-
-/** portfolioOf reads only cash, reservations and positions; the read model gives it the reserved total as one entry. */
-function accountFromRows(accountId: string, rows: Row[]): OpenAccountState {
-  const positions = Object.fromEntries(rows.filter((r) => r.symbol !== null).map((r) =>
-    [r.symbol!, { quantity: r.quantity, costBasis: r.costBasis, averageCost: r.averageCost, realizedPnl: r.realizedPnl }]));
-  const reservations = { total: { orderId: 'total', symbol: '', side: 'buy' as const, quantity: '0', price: '0', cash: rows[0].reserved } };
-  return { accountId, cash: rows[0].cash, reservations, positions } as unknown as OpenAccountState;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PortfolioController } from './portfolio.controller.js';
+import { PortfolioReadModel } from './portfolio.read-model.js';
 
-@Module({ controllers: [PortfolioController] })
+@Module({ controllers: [PortfolioController], providers: [PortfolioReadModel] })
 export class PortfolioModule {}

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandHandler } from '#eventstore';
 import { accountDecider, accountStreamId, type AccountOpened, type AccountSettings } from '#libs/trading';
-import { recordAccountOpened } from '#projections/accounts';
-import { recordIssuedKey, type IssuedKey } from '#projections/api-keys';
+import { hashApiKey, newApiKey, recordIssuedKey, type IssuedKey } from '#projections/api-keys';
 import type { DataSource } from 'typeorm';
-import { hashApiKey, newApiKey } from '../auth/api-keys.js';
+import { recordAccountOpened } from './accounts.projection.js';
 
+/**
+ * Opening an account, shared by the API (POST /accounts) and the operator CLI (accounts:create): the
+ * command, then the read-your-writes rows. It lives beside the read model it writes, not in apps,
+ * because nothing may import from apps.
+ */
 export const DEFAULT_SETTINGS: AccountSettings = { allowShort: false, maxOrderNotional: null, maxPositionQuantity: {} };
 
 export interface AccountToOpen {
