@@ -37,6 +37,13 @@ describe('PreparingClient', () => {
     expect((await prepared()).some((s) => s.startsWith('lock'))).toBe(false);
   });
 
+  it('plans statements with array parameters per call, with the array in hand', async () => {
+    const { rows } = await pool.query('select symbol from quotes where symbol = any($1) order by symbol', [['AAPL', 'MSFT']]);
+    await pool.query('select symbol from quotes s join unnest($1::text[]) k(id) on s.symbol = k.id', [['AAPL']]);
+    expect(rows).toEqual([{ symbol: 'AAPL' }, { symbol: 'MSFT' }]);
+    expect((await prepared()).filter((s) => s.includes('any(') || s.includes('unnest('))).toEqual([]);
+  });
+
   it('reports a failing statement as pg would, and the connection stays usable', async () => {
     await expect(pool.query('insert into quotes (symbol, price) values ($1, $2)', ['AAPL', '1'])).rejects.toMatchObject({ code: '23505' });
     const { rows } = await pool.query('select count(*)::int as n from quotes where price > $1', ['0']);

@@ -4,11 +4,18 @@ import pg from 'pg';
 /** Statement texts given a name; beyond this many distinct texts, new ones stay unnamed (texts with inlined values must not grow it without end). */
 const MAX_NAMED_TEXTS = 2_000;
 const DML = /^\s*\(?\s*(select|insert|update|delete|with)\b/i;
+/**
+ * Array parameters stay unnamed. A named statement soon runs on a generic plan, made once from the
+ * table sizes of that moment and blind to the array's length: on a young, fast-growing table it
+ * keeps a sequential scan long after the table has grown (seen on `order_id = any($1)`), where a
+ * plan made per call with the real array and the table's current size uses the index.
+ */
+const ARRAY_PARAMETER = /\bany\s*\(\s*\$|\bunnest\s*\(|\[\]/i;
 const names = new Map<string, string>();
 
 function nameFor(text: string): string | undefined {
   const known = names.get(text);
-  if (known !== undefined || names.size >= MAX_NAMED_TEXTS || !DML.test(text)) return known;
+  if (known !== undefined || names.size >= MAX_NAMED_TEXTS || !DML.test(text) || ARRAY_PARAMETER.test(text)) return known;
   const name = `p_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
   names.set(text, name);
   return name;

@@ -86,7 +86,9 @@ export function eventsAfterQuery(cursor: Position | null, filter: EventFilter | 
     conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
   }
   conditions.push(...filterConditions(filter, values));
-  return { text: `select exists (select 1 from events ${where(conditions)}) as pending`, values };
+  // A first-row lookup in log order, not EXISTS: the planner drops an EXISTS subquery's ORDER BY and,
+  // expecting many matches, reads the table sequentially (a generic plan always does).
+  return { text: `select (select 1 from events ${where(conditions)} order by ${LOG_ORDER('asc')} limit 1) is not null as pending`, values };
 }
 
 export function streamAfterQuery(streamId: string, cursor: bigint | null, limit: number): QueryConfig {
@@ -108,7 +110,7 @@ export function tailPageQuery(head: Position | null, limit: number): QueryConfig
     text: `(select ${EVENT_COLUMNS}, null::boolean as unsettled_after from events where ${SETTLED} and ${after} order by ${LOG_ORDER('asc')} limit ${limit})
            union all
            select null, null, null, null, null, null, null, null, null,
-                  exists (select 1 from events where ${after} and not ${SETTLED})`,
+                  (select 1 from events where ${after} and not ${SETTLED} order by ${LOG_ORDER('asc')} limit 1) is not null`,
     values,
   };
 }
