@@ -74,7 +74,7 @@ describe('trading sagas and read models (PostgreSQL)', () => {
     // Opens below the limit: filled at the open as a maker, fee 10 bps of 995 = 0.995.
     await postBars('AAPL', [bar(2, '99.5', '100', '99', '99.8')]);
     const account = await until(() => commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state), (s) => s.status === 'open' && s.fillIds.size > 0);
-    expect(account).toMatchObject({ cash: '9004.005', reservations: {}, positions: { AAPL: { quantity: '10', costBasis: '995.995', averageCost: '99.5995', realizedPnl: '0' } } });
+    expect(account).toMatchObject({ cash: '9004.005', reservedCash: '0', positions: { AAPL: { quantity: '10', costBasis: '995.995', averageCost: '99.5995', realizedPnl: '0' } } });
 
     const row = await until(() => db.query(`select status, filled_quantity::text as filled, average_fill_price::text as avg from orders where order_id = $1`, [orderId]), (r) => r[0]?.status === 'filled');
     expect(row).toEqual([{ status: 'filled', filled: '10', avg: '99.5' }]);
@@ -101,7 +101,7 @@ describe('trading sagas and read models (PostgreSQL)', () => {
     await commands.handle(orderStreamId(resting), orderDecider, { type: 'CancelOrder', data: { orderId: resting, reason: 'requested', at: now } });
     await until(() => db.query(`select trim_scale(reserved_cash)::text as r from portfolio_accounts`), (r) => r[0].r === '0');
     const account = await commands.load(accountStreamId('acc-1'), accountDecider);
-    expect(account.state).toMatchObject({ cash: '9004.005', reservations: {} });
+    expect(account.state).toMatchObject({ cash: '9004.005', reservedCash: '0' });
   });
 
   it('expires a DAY order at the session end on a quiet symbol', async () => {
@@ -129,7 +129,7 @@ describe('trading sagas and read models (PostgreSQL)', () => {
     expect(await orderState(stop)).toMatchObject({ triggerPrice: '105', averageFillPrice: '105.0525', filledQuantity: '2' });
     // 2 × 105.0525 = 210.105 plus 10 bps (0.210105) leaves the account.
     const account = await until(() => commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state), (s) => s.status === 'open' && s.positions.TSLA !== undefined);
-    expect(account).toMatchObject({ cash: '8793.689895', reservations: {}, positions: { TSLA: { quantity: '2', costBasis: '210.315105' } } });
+    expect(account).toMatchObject({ cash: '8793.689895', reservedCash: '0', positions: { TSLA: { quantity: '2', costBasis: '210.315105' } } });
   });
 
   it('issues nothing twice when every event is delivered to the sagas again', async () => {
@@ -142,6 +142,6 @@ describe('trading sagas and read models (PostgreSQL)', () => {
       }
     }
     expect(await db.query('select count(*)::int as n from events')).toEqual(before);
-    expect(await commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state)).toMatchObject({ cash: '8793.689895', reservations: {} });
+    expect(await commands.load(accountStreamId('acc-1'), accountDecider).then((r) => r.state)).toMatchObject({ cash: '8793.689895', reservedCash: '0' });
   });
 });

@@ -1,6 +1,7 @@
+import { Map as ImmutableMap } from 'immutable';
 import type { Decider } from '#eventstore';
 import type {
-  AccountCommand, AccountEvent, AccountState, FillSettled, OpenAccountState, ReleaseReservation, ReserveForOrder, SettleFill,
+  AccountCommand, AccountEvent, AccountState, FillSettled, OpenAccountState, ReleaseReservation, Reservation, ReserveForOrder, SettleFill,
 } from './account.events.js';
 import { buyingPower, checkSettings, parseCash, requireText, reservationFor } from './account.rules.js';
 import { AccountAlreadyOpenedError, AccountNotFoundError, InsufficientFundsError, InvalidFillError, OrderRejectedError } from './errors.js';
@@ -92,7 +93,7 @@ function settle({ data }: SettleFill, account: OpenAccountState): AccountEvent[]
   const quantity = parsePositive(data.quantity, 'quantity');
   const price = parsePositive(data.price, 'price');
   const fee = parseNonNegative(data.fee, 'fee');
-  const held = account.reservations[data.orderId];
+  const held = account.reservations.get(data.orderId);
   if (held && (held.symbol !== data.symbol || held.side !== data.side)) {
     throw new InvalidFillError(`fill ${data.fillId} is ${data.side} ${data.symbol}, order ${data.orderId} reserved ${held.side} ${held.symbol}`);
   }
@@ -112,7 +113,7 @@ function settle({ data }: SettleFill, account: OpenAccountState): AccountEvent[]
 }
 
 function release({ data }: ReleaseReservation, account: OpenAccountState): AccountEvent[] {
-  const held = account.reservations[data.orderId];
+  const held = account.reservations.get(data.orderId);
   if (!held) return [];
   return [{ type: 'OrderReservationReleased', data: {
     accountId: data.accountId, orderId: data.orderId, reason: data.reason, releasedQuantity: held.quantity, releasedCash: held.cash, at: data.at,
@@ -124,7 +125,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
     const { data } = event;
     return {
       status: 'open', accountId: data.accountId, name: data.name, cash: data.openingDeposit, settings: data.settings, apiKeyHash: data.apiKeyHash,
-      reservations: {}, reservedCash: '0', openQuantity: {}, positions: {}, transferIds: emptyIdSet(), reservedOrderIds: emptyIdSet(), fillIds: emptyIdSet(),
+      reservations: ImmutableMap<string, Reservation>(), reservedCash: '0', openQuantity: {}, positions: {}, transferIds: emptyIdSet(), reservedOrderIds: emptyIdSet(), fillIds: emptyIdSet(),
     };
   }
   if (state.status === 'none') return state;
@@ -146,7 +147,7 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
     }
     case 'FillSettled': {
       const { orderId, fillId, symbol, reservation, position, cashAfter } = event.data;
-      const held = state.reservations[orderId];
+      const held = state.reservations.get(orderId);
       // settle() reports a reservation only for an order that holds one; a zero remainder frees it.
       const book = reservation && held ? withReservation(state, orderId, reservation.quantity === '0' ? null : { ...held, ...reservation }) : {};
       return { ...state, ...book, cash: cashAfter, positions: { ...state.positions, [symbol]: position }, fillIds: addId(state.fillIds, fillId) };

@@ -1,3 +1,4 @@
+import type { Map as ImmutableMap } from 'immutable';
 import type { DomainEvent } from '#eventstore';
 import type { OrderRejectionReason } from './errors.js';
 import type { IdSet } from './id-set.js';
@@ -139,7 +140,12 @@ export interface OpenAccountState {
   cash: string;
   settings: AccountSettings;
   apiKeyHash: string;
-  reservations: Record<string, Reservation>;
+  /**
+   * Open orders' reservations by order id. A persistent map (immutable.js): each reservation makes a
+   * new version in O(log n) while older states (the command cache, a group's earlier decisions) stay
+   * as they were; copying a record per reservation made a busy account O(resting orders) per order.
+   */
+  reservations: ImmutableMap<string, Reservation>;
   /** Sum of every reservation's cash, kept as they change (see withReservation). */
   reservedCash: string;
   /** Per symbol, the quantity still open on reservations of each side. */

@@ -29,7 +29,7 @@ function decide(command: AccountCommand, state: AccountState): AccountState {
  * reservation (price no worse, fee within the estimate), as the paper broker's limit fills do.
  */
 function randomCommand(random: () => number, account: OpenAccountState, step: number): AccountCommand {
-  const open = Object.values(account.reservations);
+  const open = [...account.reservations.values()];
   const roll = random();
   if (roll < 0.45 || open.length === 0) {
     const quantity = int(random, 1, 40);
@@ -88,7 +88,7 @@ describe('buying power under any sequence of reservations (seeded)', () => {
 const totals = (account: OpenAccountState) => {
   const open: Record<string, { buy: string; sell: string }> = {};
   let cash = dec('0');
-  for (const r of Object.values(account.reservations)) {
+  for (const r of [...account.reservations.values()]) {
     cash = cash.plus(r.cash);
     const symbol = (open[r.symbol] ??= { buy: '0', sell: '0' });
     symbol[r.side] = dec(symbol[r.side]).plus(r.quantity).toFixed();
@@ -108,7 +108,7 @@ describe('running reservation totals (seeded)', () => {
       const account = state as OpenAccountState;
       const open = Object.fromEntries(Object.entries(account.openQuantity).filter(([, q]) => q.buy !== '0' || q.sell !== '0'));
       expect({ reservedCash: dec(account.reservedCash).toFixed(), openQuantity: open }).toEqual(totals(account));
-      if (Object.keys(account.reservations).length > 3) reservedAtSomePoint = true;
+      if (account.reservations.size > 3) reservedAtSomePoint = true;
       if (n % 50 === 0) kept.push({ state: account, was: book(account) });
     }
     expect(reservedAtSomePoint).toBe(true);

@@ -7,15 +7,13 @@ type Book = Pick<OpenAccountState, 'reservations' | 'reservedCash' | 'openQuanti
  * The reservations with one order's entry replaced (next) or removed (null), and the running
  * totals moved by exactly the difference: the risk check then reads totals instead of summing
  * every resting order, so an account with thousands of them decides as fast as an empty one.
- * The record is copied, never changed in place: older states (the command cache keeps some) stay
+ * The map is persistent, never changed in place: older states (the command cache keeps some) stay
  * as they were.
  */
 export function withReservation(book: Book, orderId: string, next: Reservation | null): Book {
-  const held = book.reservations[orderId];
+  const held = book.reservations.get(orderId);
   if (!held && !next) return book;
-  const reservations = { ...book.reservations };
-  if (next) reservations[orderId] = next;
-  else delete reservations[orderId];
+  const reservations = next ? book.reservations.set(orderId, next) : book.reservations.delete(orderId);
   let reservedCash = dec(book.reservedCash);
   let openQuantity = book.openQuantity;
   if (held) {

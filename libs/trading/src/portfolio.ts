@@ -47,7 +47,7 @@ export function portfolioOf(account: OpenAccountState, latestPrices: Readonly<Re
         marketPrice: price, marketValue: toDecimalString(value), unrealizedPnl: toDecimalString(unrealized), value, unrealized,
       };
     });
-  const reserved = sum(Object.values(account.reservations).map((r) => dec(r.cash)));
+  const reserved = dec(account.reservedCash);
   const marketValue = sum(positions.map((p) => p.value));
   return {
     accountId: account.accountId,

@@ -39,10 +39,9 @@ export class PortfolioReadModel {
   }
 }
 
-/** portfolioOf reads only cash, reservations and positions; the read model gives it the reserved total as one entry. */
+/** portfolioOf reads only cash, the reserved total and positions: the read model has all three. */
 function accountFromRows(accountId: string, rows: Row[]): OpenAccountState {
   const positions = Object.fromEntries(rows.filter((r) => r.symbol !== null).map((r) =>
     [r.symbol!, { quantity: r.quantity, costBasis: r.costBasis, averageCost: r.averageCost, realizedPnl: r.realizedPnl }]));
-  const reservations = { total: { orderId: 'total', symbol: '', side: 'buy' as const, quantity: '0', price: '0', cash: rows[0].reserved } };
-  return { accountId, cash: rows[0].cash, reservations, positions } as unknown as OpenAccountState;
+  return { accountId, cash: rows[0].cash, reservedCash: rows[0].reserved, positions } as unknown as OpenAccountState;
 }
