@@ -96,6 +96,30 @@ describe('projection runner (PostgreSQL)', () => {
     await runner.stop();
   });
 
+  it('commits batches without waiting for their WAL flush, projections and sagas alike (their input is already durable)', async () => {
+    const settings: string[] = [];
+    const observer = (name: string): Projection => ({
+      name,
+      handles: ['Observed'],
+      tables: [],
+      async apply(_event, tx) {
+        const [row] = await tx.query(`select current_setting('synchronous_commit') as s`);
+        settings.push(`${name}:${row.s}`);
+      },
+    });
+    const projection = new ProjectionRunner(observer('observer'), store, db, { retryMs: 30 });
+    const saga = new ProjectionRunner(asSaga(observer('observer-saga')), store, db, { retryMs: 30 });
+    projection.start();
+    saga.start();
+    await store.appendToStream('observed-1', events(1, 'Observed'));
+    await until(() => projection.status().eventsApplied === 1 && saga.status().eventsApplied === 1);
+    // A projection locks its checkpoint first, so it is off while it applies; a saga sets it in its closing statement.
+    expect(settings).toContain('observer:off');
+    const [{ s }] = await db.query(`select current_setting('synchronous_commit') as s`);
+    expect(s).toBe('on'); // only the batch's own transaction
+    await Promise.all([projection.stop(), saga.stop()]);
+  });
+
   it('applies a batch through applyBatch: a failure rolls back its rows and checkpoint, and the redelivered batch applies once', async () => {
     await db.query('create table batch_rows (event_id uuid primary key, call int not null)');
     let calls = 0;

@@ -52,8 +52,17 @@ const STANDS = `name = $1 and generation = $2 and commit_position is not distinc
  * Locks the row if it still stands where expected, in one statement; false when a rebuild or a
  * stray second runner moved it (the caller's subscription is stale).
  */
+/**
+ * A batch's commit need not wait for its WAL flush: rows and checkpoint are derived from events
+ * that are already durable, and commit or vanish together, so a batch lost in a server crash is
+ * applied again from the checkpoint, identically. Acknowledged writes (appends) stay synchronous;
+ * only the read models' and sagas' bookkeeping stops queueing its own flush in front of them.
+ * Set inside the lock or advance statement, so it costs no extra round trip.
+ */
+const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
+
 export async function lockCheckpoint(db: EntityManager, name: string, expected: Expected): Promise<boolean> {
-  const rows: unknown[] = await db.query(`select 1 from projection_checkpoints where ${STANDS} for update`, expectedParams(name, expected));
+  const rows: unknown[] = await db.query(`select ${ASYNC_COMMIT} from projection_checkpoints where ${STANDS} for update`, expectedParams(name, expected));
   return rows.length === 1;
 }
 
@@ -67,7 +76,7 @@ export async function advanceCheckpoint(db: EntityManager, name: string, expecte
     `update projection_checkpoints
         set commit_position = $5, prepare_position = $6, events_applied = events_applied + $7, updated_at = now()
       where ${STANDS}
-      returning 1`,
+      returning ${ASYNC_COMMIT}`,
     [...expectedParams(name, expected), position.commit.toString(), position.prepare.toString(), applied],
   )) as [unknown[], number];
   return rows.length === 1;
