@@ -90,11 +90,20 @@ async function phase(app: Running, hooks: { url: string; secret: string }[], lab
   return result;
 }
 
-async function waitForProcessed(db: pg.Client, expected: number, timeoutMs: number): Promise<number> {
+/**
+ * Until every recorded signal has been processed. Recorded is counted again on each look:
+ * requests still in flight when autocannon stopped counting append after the phase ends.
+ */
+async function waitForProcessed(db: pg.Client, app: Running, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void app.exited.then(() => (exited = true));
   for (;;) {
-    const { rows } = await db.query('select count(*)::int as n from webhook_signals');
-    if (rows[0].n >= expected || Date.now() > deadline) return rows[0].n;
+    const { rows: [counts] } = await db.query(
+      `select (select count(*) from webhook_signals)::int as processed, (select count(*) from events where type = 'SignalRecorded')::int as recorded`,
+    );
+    if (counts.processed >= counts.recorded || Date.now() > deadline) return counts.processed;
+    if (exited) throw new Error(`the product exited with ${counts.recorded - counts.processed} signals unprocessed`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -140,9 +149,8 @@ async function main(): Promise<void> {
       const processedBefore = (await db.query('select count(*)::int as n from webhook_signals')).rows[0].n;
       const spent = await cpuMeter(app.child.pid!, db);
       const result = await phase(app, hooks, label, rate, seconds, prefix);
-      const total = (await db.query(`select count(*)::int as n from events where type = 'SignalRecorded'`)).rows[0].n;
       const drainStarted = Date.now();
-      const processed = await waitForProcessed(db, total, 600_000);
+      const processed = await waitForProcessed(db, app, 600_000);
       console.log(`${label}: processed everything ${((Date.now() - drainStarted) / 1000).toFixed(1)} s after the load ended`);
       cpuLines.push(cpuLine(label, await spent(), processed - processedBefore));
       lines.push(await report(db, result));
@@ -159,7 +167,7 @@ async function main(): Promise<void> {
     app = await start({ DATABASE_URL: databaseUrl, ROLE: 'all' });
     const drainSpent = await cpuMeter(app.child.pid!, db);
     const backlogged = (await db.query(`select count(*)::int as n from events where type = 'SignalRecorded'`)).rows[0].n - before;
-    const processed = await waitForProcessed(db, before + backlogged, 600_000);
+    const processed = await waitForProcessed(db, app, 600_000);
     const drainMs = Date.now() - drainStart;
     cpuLines.push(cpuLine('backlog drain (worker start-up included)', await drainSpent(), processed - before));
     lines.push(await report(db, intake));
