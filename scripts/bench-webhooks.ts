@@ -165,6 +165,7 @@ async function main(): Promise<void> {
     await stop(app);
     const drainStart = Date.now();
     app = await start({ DATABASE_URL: databaseUrl, ROLE: 'all' });
+    const listeningMs = Date.now() - drainStart;
     const drainSpent = await cpuMeter(app.child.pid!, db);
     const backlogged = (await db.query(`select count(*)::int as n from events where type = 'SignalRecorded'`)).rows[0].n - before;
     const processed = await waitForProcessed(db, app, 600_000);
@@ -172,13 +173,14 @@ async function main(): Promise<void> {
     cpuLines.push(cpuLine('backlog drain (worker start-up included)', await drainSpent(), processed - before));
     lines.push(await report(db, intake));
     const { rows: [span] } = await db.query(
-      `select extract(epoch from max(w.processed_at) - min(w.processed_at))::float as seconds from webhook_signals w
+      `select extract(epoch from max(w.processed_at) - min(w.processed_at))::float as seconds, extract(epoch from min(w.processed_at))::float * 1000 as first
+         from webhook_signals w
          join events e on e.stream_id = 'signal-' || w.signal_id where e.data->'metadata'->>'alertId' like 'p3-%'`,
     );
     console.log(lines.join('\n'));
     console.log(cpuLines.join('\n'));
     console.log(`sequential scans: ${await sequentialScans(db)}`);
-    console.log(`drain: ${processed - before} of ${backlogged} backlogged alerts processed ${(drainMs / 1000).toFixed(1)} s after the worker process was started (${Math.round(((processed - before) * 1000) / drainMs)}/s incl. start-up); first to last processed ${span.seconds.toFixed(1)} s (${Math.round((processed - before) / span.seconds)}/s)`);
+    console.log(`drain: ${processed - before} of ${backlogged} backlogged alerts processed ${(drainMs / 1000).toFixed(1)} s after the worker process was started (${Math.round(((processed - before) * 1000) / drainMs)}/s incl. start-up; listening after ${(listeningMs / 1000).toFixed(1)} s, first processed after ${((span.first - drainStart) / 1000).toFixed(1)} s); first to last processed ${span.seconds.toFixed(1)} s (${Math.round((processed - before) / span.seconds)}/s)`);
   } finally {
     await stop(app).catch(() => undefined);
     await db.end().catch(() => undefined);
