@@ -28,7 +28,7 @@ interface Running { child: ChildProcess; url: string; exited: Promise<unknown> }
 async function start(env: Record<string, string>): Promise<Running> {
   const nodeArgs = process.env.BENCH_APP_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ADMIN_TOKEN: ADMIN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -103,7 +103,7 @@ async function waitForProcessed(db: pg.Client, app: Running, timeoutMs: number):
       `select (select count(*) from webhook_signals)::int as processed, (select count(*) from events where type = 'SignalRecorded')::int as recorded`,
     );
     if (counts.processed >= counts.recorded || Date.now() > deadline) return counts.processed;
-    if (exited) throw new Error(`the product exited with ${counts.recorded - counts.processed} signals unprocessed`);
+    if (exited) throw new Error(`the product exited (${JSON.stringify(await app.exited)}) with ${counts.recorded - counts.processed} signals unprocessed`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
