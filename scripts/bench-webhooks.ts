@@ -6,14 +6,17 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, resolveDatabaseServer } from '#libs/platform';
+import { cpuMeter, sequentialScans, type CpuSpent } from './bench-webhooks-cpu.js';
 
 /**
  * `npm run bench:webhooks`: the built product as a real process on a fresh database. Phases:
  * 60 s at 1,000 alerts/s, 10 s at 5,000 alerts/s (each a unique TradingView-shaped alert spread
  * over 50 accounts' webhooks), then a 10,000-alert backlog taken in by an api-only process and
  * drained by a fresh worker. Prints ack and receipt-to-processing percentiles, 429s and lost
- * alerts (acknowledged 202 but never processed). Env: DATABASE_URL (a server; a database is
- * created and dropped), BENCH_SCALE (e.g. 0.1 for a quick run).
+ * alerts (acknowledged 202 but never processed), and the CPU the product and its PostgreSQL
+ * backends spent per alert. Env: DATABASE_URL (a server; a database is created and dropped),
+ * BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_APP_ARGS (node flags for the product process,
+ * e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 const ADMIN = `bench-admin-${randomBytes(12).toString('hex')}`;
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
@@ -23,8 +26,9 @@ const MAIN = path.resolve('dist/apps/api/src/main.js');
 interface Running { child: ChildProcess; url: string; exited: Promise<unknown> }
 
 async function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ADMIN_TOKEN: ADMIN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const nodeArgs = process.env.BENCH_APP_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ADMIN_TOKEN: ADMIN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -86,11 +90,20 @@ async function phase(app: Running, hooks: { url: string; secret: string }[], lab
   return result;
 }
 
-async function waitForProcessed(db: pg.Client, expected: number, timeoutMs: number): Promise<number> {
+/**
+ * Until every recorded signal has been processed. Recorded is counted again on each look:
+ * requests still in flight when autocannon stopped counting append after the phase ends.
+ */
+async function waitForProcessed(db: pg.Client, app: Running, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void app.exited.then(() => (exited = true));
   for (;;) {
-    const { rows } = await db.query('select count(*)::int as n from webhook_signals');
-    if (rows[0].n >= expected || Date.now() > deadline) return rows[0].n;
+    const { rows: [counts] } = await db.query(
+      `select (select count(*) from webhook_signals)::int as processed, (select count(*) from events where type = 'SignalRecorded')::int as recorded`,
+    );
+    if (counts.processed >= counts.recorded || Date.now() > deadline) return counts.processed;
+    if (exited) throw new Error(`the product exited (${JSON.stringify(await app.exited)}) with ${counts.recorded - counts.processed} signals unprocessed`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -114,6 +127,9 @@ async function report(db: pg.Client, r: PhaseResult): Promise<string> {
   return `| ${r.label} | ${r.sent} | ${r.accepted} | ${rows[0].recorded} | ${r.tooMany} | ${r.other} | ${ms(pct(r.ack, 50))} / ${ms(pct(r.ack, 95))} / ${ms(pct(r.ack, 99))} | ${p50} / ${p95} / ${p99} | ${lost} |`;
 }
 
+const cpuLine = (label: string, cpu: CpuSpent, alerts: number) =>
+  `CPU ${label}: ${alerts} alerts processed; product ${((cpu.app * 1000) / alerts).toFixed(2)} ms/alert, PostgreSQL ${((cpu.pg * 1000) / alerts).toFixed(2)} ms/alert`;
+
 async function main(): Promise<void> {
   const server = await resolveDatabaseServer({ databaseUrl: process.env.DATABASE_URL, dataDir: path.resolve('.data/bench') });
   const name = `bench_webhooks_${randomBytes(4).toString('hex')}`;
@@ -128,12 +144,15 @@ async function main(): Promise<void> {
       hooks.push(await call(app, 'POST', '/webhooks', { strategy: 'bench', sizing: { mode: 'fixed_quantity', quantity: '1' }, orderDefaults: { type: 'limit' } }, apiKey));
     }
     const lines = ['| phase | answered | 202 | recorded | 429 | other | ack p50 / p95 / p99 (ms) | receipt→processing p50 / p95 / p99 (ms) | lost |', '|---|---|---|---|---|---|---|---|---|'];
+    const cpuLines: string[] = [];
     for (const [label, rate, seconds, prefix] of [['1,000/s for 60 s', 1000, 60, 'p1'], ['5,000/s for 10 s', 5000, 10, 'p2']] as const) {
+      const processedBefore = (await db.query('select count(*)::int as n from webhook_signals')).rows[0].n;
+      const spent = await cpuMeter(app.child.pid!, db);
       const result = await phase(app, hooks, label, rate, seconds, prefix);
-      const total = (await db.query(`select count(*)::int as n from events where type = 'SignalRecorded'`)).rows[0].n;
       const drainStarted = Date.now();
-      await waitForProcessed(db, total, 600_000);
+      const processed = await waitForProcessed(db, app, 600_000);
       console.log(`${label}: processed everything ${((Date.now() - drainStarted) / 1000).toFixed(1)} s after the load ended`);
+      cpuLines.push(cpuLine(label, await spent(), processed - processedBefore));
       lines.push(await report(db, result));
     }
 
@@ -146,16 +165,22 @@ async function main(): Promise<void> {
     await stop(app);
     const drainStart = Date.now();
     app = await start({ DATABASE_URL: databaseUrl, ROLE: 'all' });
+    const listeningMs = Date.now() - drainStart;
+    const drainSpent = await cpuMeter(app.child.pid!, db);
     const backlogged = (await db.query(`select count(*)::int as n from events where type = 'SignalRecorded'`)).rows[0].n - before;
-    const processed = await waitForProcessed(db, before + backlogged, 600_000);
+    const processed = await waitForProcessed(db, app, 600_000);
     const drainMs = Date.now() - drainStart;
+    cpuLines.push(cpuLine('backlog drain (worker start-up included)', await drainSpent(), processed - before));
     lines.push(await report(db, intake));
     const { rows: [span] } = await db.query(
-      `select extract(epoch from max(w.processed_at) - min(w.processed_at))::float as seconds from webhook_signals w
+      `select extract(epoch from max(w.processed_at) - min(w.processed_at))::float as seconds, extract(epoch from min(w.processed_at))::float * 1000 as first
+         from webhook_signals w
          join events e on e.stream_id = 'signal-' || w.signal_id where e.data->'metadata'->>'alertId' like 'p3-%'`,
     );
     console.log(lines.join('\n'));
-    console.log(`drain: ${processed - before} of ${backlogged} backlogged alerts processed ${(drainMs / 1000).toFixed(1)} s after the worker process was started (${Math.round(((processed - before) * 1000) / drainMs)}/s incl. start-up); first to last processed ${span.seconds.toFixed(1)} s (${Math.round((processed - before) / span.seconds)}/s)`);
+    console.log(cpuLines.join('\n'));
+    console.log(`sequential scans: ${await sequentialScans(db)}`);
+    console.log(`drain: ${processed - before} of ${backlogged} backlogged alerts processed ${(drainMs / 1000).toFixed(1)} s after the worker process was started (${Math.round(((processed - before) * 1000) / drainMs)}/s incl. start-up; listening after ${(listeningMs / 1000).toFixed(1)} s, first processed after ${((span.first - drainStart) / 1000).toFixed(1)} s); first to last processed ${span.seconds.toFixed(1)} s (${Math.round((processed - before) / span.seconds)}/s)`);
   } finally {
     await stop(app).catch(() => undefined);
     await db.end().catch(() => undefined);

@@ -21,9 +21,7 @@ const pool = (db: DataSource) => (db.driver as unknown as { master: Pool }).mast
 describe('signals projection', () => {
   let database: TestDatabase;
   let db: DataSource;
-  const apply = (events: RecordedEvent[]) => db.transaction(async (tx) => {
-    for (const e of events) await signalsProjection.apply(e, tx);
-  });
+  const apply = (events: RecordedEvent[]) => db.transaction(async (tx) => signalsProjection.applyBatch!(events, tx));
 
   beforeAll(async () => {
     database = await createTestDatabase('signals_projection');
@@ -42,6 +40,15 @@ describe('signals projection', () => {
       account_id: 'a1', symbol: 'BTCUSD', side: 'buy', strategy: 'sma-cross', strength: '0.123456789012345678', price: null,
       time: new Date('2024-03-01T14:30:00.000Z'), metadata: { tf: '1h', tags: ['tv'] }, source: 'api', received_at: new Date('2024-03-01T14:30:01.250Z'),
     }]);
+  });
+
+  it('writes a batch in one statement, a signal delivered twice (in the batch, then redelivered) once, event by event alike', async () => {
+    const [a, b] = [recorded({ signalId: 'batch-a', accountId: 'batch' }), recorded({ signalId: 'batch-b', accountId: 'batch', price: null })];
+    await apply([a, b, a]);
+    await db.transaction(async (tx) => signalsProjection.apply(b, tx));
+    const rows = await db.query(`select signal_id, price, xmin::text as tx, cmin::text as statement from signals where account_id = 'batch' order by signal_id`);
+    expect(rows.map((r: { signal_id: string; price: string | null }) => [r.signal_id, r.price])).toEqual([['batch-a', '64000.5'], ['batch-b', null]]);
+    expect(new Set(rows.map((r: { tx: string; statement: string }) => `${r.tx}/${r.statement}`)).size).toBe(1);
   });
 
   it("answers an account's newest page, filtered or not, from an index without sorting", async () => {
