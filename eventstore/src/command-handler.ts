@@ -141,6 +141,15 @@ export class CommandHandler {
     return outcomes.map((o) => (o.ok ? { ok: true as const, result: { events: o.result.events, state, revision } } : o));
   }
 
+  /**
+   * The last state this process folded or decided for the stream, without a read; undefined when
+   * not cached. It may be behind the store (another process wrote since): callers use it only where
+   * a state can only move forward and an older one is still a right answer to their question.
+   */
+  peek<S>(streamId: string): S | undefined {
+    return (this.cache.get(streamId) as Folded<S> | undefined)?.state;
+  }
+
   private cached<S>(streamId: string): Folded<S> | undefined {
     const cached = this.cache.get(streamId) as Folded<S> | undefined;
     return cached && { ...cached, recent: new Map(cached.recent) };

@@ -1,11 +1,17 @@
 import { CommandHandler, PostgresEventStore, type EventStore } from '#eventstore';
-import { accountDecider, accountStreamId, buyingPower, OrderRejectedError, type OpenAccountState, type ReserveForOrder } from '#libs/trading';
+import {
+  accountDecider, accountStreamId, buyingPower, orderDecider, OrderRejectedError, orderStreamId,
+  type OpenAccountState, type OrderSpec, type ReserveForOrder,
+} from '#libs/trading';
+import { brokerSettingsFrom } from './broker-settings.js';
+import { completePlacement } from './order-placement.saga.js';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { onAccount } from './account-lane.js';
 
 const at = '2024-03-04T14:00:00.000Z';
 const settings = { allowShort: false, maxOrderNotional: null, maxPositionQuantity: {} };
+const noPrice = async () => null;
 
 describe('account lane (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -65,5 +71,27 @@ describe('account lane (PostgreSQL)', () => {
     expect(appends.count).toBe(1);
     const stored = await store.readStream(accountStreamId('twice'));
     expect(stored.map((e) => [e.type, e.metadata.commandId])).toEqual([['AccountOpened', undefined], ['OrderFundsReserved', 'reserve:o1'], ['OrderFundsReserved', 'reserve:o2']]);
+  });
+
+  it('completes a placement this process already took past pending without reading the order again', async () => {
+    const reads = { count: 0 };
+    const readCounted = new Proxy(store, {
+      get: (target, key, receiver) => (key === 'readStream'
+        ? (...args: Parameters<EventStore['readStream']>) => (reads.count++, target.readStream(...args))
+        : Reflect.get(target, key, receiver)),
+    });
+    const commands = new CommandHandler(readCounted);
+    await openAccount(commands, 'placing', '1000');
+    const deps = { commands, clock: () => new Date(at), broker: brokerSettingsFrom() };
+    const spec: OrderSpec = { orderId: 'order-peek', accountId: 'placing', clientOrderId: 'c1', symbol: 'AAPL', side: 'buy', type: 'limit',
+      quantity: '1', limitPrice: '99', stopPrice: null, timeInForce: 'GTC', placedAt: at };
+    const placed = await commands.handle(orderStreamId(spec.orderId), orderDecider, { type: 'PlaceOrder', data: spec });
+    expect((await completePlacement(deps, spec, noPrice, placed.state)).status).toBe('accepted');
+    reads.count = 0;
+    expect((await completePlacement(deps, spec, noPrice)).status).toBe('accepted'); // the saga's redelivery
+    expect(reads.count).toBe(0);
+    // Another process, with nothing cached, reads the stream and finds the same outcome.
+    expect((await completePlacement({ ...deps, commands: new CommandHandler(readCounted) }, spec, noPrice)).status).toBe('accepted');
+    expect(reads.count).toBe(1);
   });
 });

@@ -44,7 +44,10 @@ export function completePlacement(deps: PlacementDeps, order: OrderSpec, latestP
 }
 
 async function place(deps: PlacementDeps, order: OrderSpec, latestPrice: LatestPrice, known?: OrderState): Promise<OrderState> {
-  const state = known ?? (await deps.commands.load(orderStreamId(order.orderId), orderDecider)).state;
+  // An order this process has already seen past pending (the request that placed it, usually)
+  // needs no read: placement only moves forward, so a cached outcome is final.
+  const cached = known ?? deps.commands.peek<OrderState>(orderStreamId(order.orderId));
+  const state = cached && cached.status !== 'pending' ? cached : known ?? (await deps.commands.load(orderStreamId(order.orderId), orderDecider)).state;
   if (state.status !== 'pending') return state;
   const at = deps.clock().toISOString();
   // Limit orders reserve at their limit: the price lookup is spent only on market and stop orders.

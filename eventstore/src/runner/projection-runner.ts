@@ -7,6 +7,8 @@ import { eventFilterOf, type Projection, type ProjectionState, type ProjectionSt
 
 export interface RunnerOptions {
   batchSize?: number;
+  /** Events per transaction once live (see currentBatchSize); at most batchSize. */
+  liveBatchSize?: number;
   /** How often a standby instance retries the cluster-wide lock, and the back-off after a failure. */
   retryMs?: number;
   clock?: () => number;
@@ -31,6 +33,7 @@ export class ProjectionRunner {
   private stopping = false;
   private loop?: Promise<void>;
   private readonly batchSize: number;
+  private readonly liveBatchSize: number;
   private readonly locks: LeaderLocks;
   private readonly retryMs: number;
   private readonly clock: () => number;
@@ -46,6 +49,7 @@ export class ProjectionRunner {
     this.locks = options.locks ?? LeaderLocks.forDataSource(db);
     // Small enough that a batch's transaction (which every subscription in the cluster waits for) stays short.
     this.batchSize = options.batchSize ?? 100;
+    this.liveBatchSize = options.liveBatchSize ?? 10;
     this.retryMs = options.retryMs ?? 1000;
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? (() => undefined);
@@ -120,13 +124,23 @@ export class ProjectionRunner {
     });
     const watchdog = this.watchForRebuild(checkpoint.generation);
     try {
-      for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), this.projection.batchSize ?? this.batchSize)) {
+      for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), () => this.currentBatchSize())) {
         if (this.stopping) return;
         await this.applyBatch(batch, checkpoint.generation);
       }
     } finally {
       clearInterval(watchdog);
     }
+  }
+
+  /**
+   * A batch's transaction holds a transaction id from its first write to its commit, and until then
+   * every subscriber in the cluster waits (the settled-log rule). Live, a projection that writes row
+   * by row therefore applies short batches; catching up (start, rebuild) it takes long ones for
+   * throughput. A projection that sets its own size (one statement per batch, sagas) keeps it.
+   */
+  private currentBatchSize(): number {
+    return this.projection.batchSize ?? (this.state === 'live' ? Math.min(this.liveBatchSize, this.batchSize) : this.batchSize);
   }
 
   /** An idle runner still notices a rebuild: it ends its subscription and restarts from the reset checkpoint. */
