@@ -26,9 +26,14 @@ interface StreamEntry {
  */
 async function entriesOf(events: RecordedEvent[], tx: EntityManager): Promise<StreamEntry[]> {
   const streamIds = [...new Set(events.map((e) => e.streamId))];
-  const stored: { stream_id: string; digest: string }[] = await tx.query('select stream_id, digest from stream_catalogue where stream_id = any($1)', [streamIds]);
+  // One key lookup per stream (a scalar subquery), whatever the planner thinks of a young table's size:
+  // `stream_id = any($1)` was planned as a sequential scan while the catalogue was small and growing.
+  const stored: { stream_id: string; digest: string | null }[] = await tx.query(
+    'select k.id as stream_id, (select c.digest from stream_catalogue c where c.stream_id = k.id) as digest from unnest($1::text[]) k(id)',
+    [streamIds],
+  );
   const entries = new Map<string, StreamEntry>(streamIds.map((id) => [id, { streamId: id, count: 0, last: events[0], first: events[0], digest: '' }]));
-  for (const row of stored) entries.get(row.stream_id)!.digest = row.digest;
+  for (const row of stored) if (row.digest !== null) entries.get(row.stream_id)!.digest = row.digest;
   for (const event of events) {
     const entry = entries.get(event.streamId)!;
     if (entry.count === 0) entry.first = event;
