@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { matcherOf } from '../event-filter.js';
-import { comparePositions, type EventFilter, type Position, type RecordedEvent } from '../types.js';
+import { comparePositions, type Position, type RecordedEvent } from '../types.js';
+import type { PollPage } from './polling-subscription.js';
 import { readAllQuery, tailPageQuery } from './queries.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 
@@ -9,14 +9,6 @@ export interface TailOptions {
   pageSize: number;
   /** Events kept in memory; a subscription further behind reads the table itself until it catches up. */
   capacity: number;
-}
-
-/** What a subscription gets from one read: the events it wants, how far it has looked, whether more is waiting. */
-export interface TailPage {
-  events: RecordedEvent[];
-  /** Every settled event up to here has been looked at (and delivered when it matched). */
-  scannedTo: Position | null;
-  more: boolean;
 }
 
 /** Log order, null being "before the first event". */
@@ -67,31 +59,31 @@ export class LogTail {
   }
 
   /**
-   * Events after `cursor` matching `filter`, up to `limit`; null when the buffer no longer (or not
-   * yet) covers the cursor, and the caller must read the table.
+   * Events after `cursor` that `matches` accepts, up to `limit`, and the cursor up to which the buffer
+   * was looked at; null when the buffer no longer (or not yet) covers the cursor, and the caller must
+   * read the table.
    */
-  async read(cursor: Position | null, limit: number, filter: EventFilter | undefined): Promise<TailPage | null> {
-    const matches = matcherOf(filter);
+  async read(cursor: Position | null, limit: number, matches: (event: RecordedEvent) => boolean): Promise<PollPage<Position> | null> {
     // A full page from what is buffered needs no refresh; reaching the end of the buffer does.
     const buffered = this.covers(cursor) ? this.scan(cursor, limit, matches) : null;
     if (buffered?.full) return buffered;
     await this.refreshed();
-    const from = buffered?.scannedTo ?? cursor;
+    const from = buffered?.cursor ?? cursor;
     // Only a refresh larger than the buffer can have dropped `from`: deliver what was found, then read the table.
     if (!this.covers(from)) return buffered?.events.length ? { ...buffered, more: true } : null;
     const fresh = this.scan(from, limit - (buffered?.events.length ?? 0), matches);
     return buffered ? { ...fresh, events: [...buffered.events, ...fresh.events] } : fresh;
   }
 
-  private scan(cursor: Position | null, limit: number, matches: (event: RecordedEvent) => boolean): TailPage & { full: boolean } {
+  private scan(cursor: Position | null, limit: number, matches: (event: RecordedEvent) => boolean): PollPage<Position> & { full: boolean } {
     const events: RecordedEvent[] = [];
     for (let i = this.indexAfter(cursor); i < this.buffer.length; i++) {
       const event = this.buffer[i];
       if (!matches(event)) continue;
       events.push(event);
-      if (events.length === limit) return { events, scannedTo: event.position, more: true, full: true };
+      if (events.length === limit) return { events, cursor: event.position, more: true, full: true };
     }
-    return { events, scannedTo: this.head, more: this.lastPageFull, full: false };
+    return { events, cursor: this.head, more: this.lastPageFull, full: false };
   }
 
   /**

@@ -6,6 +6,7 @@ import {
 } from '../types.js';
 import { AppendCombiner, type CombinerOptions } from './append-combiner.js';
 import { APPEND_SQL, appendParams, prepareAppend, toAppendResult, type AppendOutcome } from './appends.js';
+import { matcherOf } from '../event-filter.js';
 import { compareCursors, LogTail, type TailOptions } from './log-tail.js';
 import { pageOf, PollingSubscription, type PollPage, type PollingOptions } from './polling-subscription.js';
 import { readAllQuery, readStreamWithExistenceQuery, settledAfterQuery, streamAfterQuery, eventsAfterQuery } from './queries.js';
@@ -76,9 +77,10 @@ export class PostgresEventStore implements EventStore {
     const start = from === 'start' ? null
       : from === 'end' ? async () => (await this.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))[0]?.position ?? null
       : from;
+    const matches = matcherOf(options.filter);
     return new PollingSubscription<Position>(
       {
-        fetch: (cursor, limit) => this.readAfter(cursor, limit, options.filter),
+        fetch: (cursor, limit) => this.readAfter(cursor, limit, options.filter, matches),
         // The tail keeps watch for late settlers itself; only a subscription still catching up asks.
         pendingAfter: async (cursor) => this.tail.covers(cursor) ? this.tail.pending
           : (await this.pool.query<{ pending: boolean }>(eventsAfterQuery(cursor, options.filter))).rows[0].pending,
@@ -95,10 +97,12 @@ export class PostgresEventStore implements EventStore {
    * A catch-up read that comes back short has seen everything the tail had when it was sent (settled
    * stays settled), so its cursor moves up to that head and the next read is served by the tail.
    */
-  private async readAfter(cursor: Position | null, limit: number, filter: EventFilter | undefined): Promise<PollPage<Position>> {
+  private async readAfter(
+    cursor: Position | null, limit: number, filter: EventFilter | undefined, matches: (event: RecordedEvent) => boolean,
+  ): Promise<PollPage<Position>> {
     if (compareCursors(cursor, this.tail.knownHead?.position ?? null) > 0 || !this.tail.knownHead) await this.tail.refreshed();
-    const fromTail = this.tail.covers(cursor) ? await this.tail.read(cursor, limit, filter) : null;
-    if (fromTail) return { events: fromTail.events, cursor: fromTail.scannedTo, more: fromTail.more };
+    const fromTail = this.tail.covers(cursor) ? await this.tail.read(cursor, limit, matches) : null;
+    if (fromTail) return fromTail;
     const seen = this.tail.knownHead;
     const { rows } = await this.pool.query<EventRow>(settledAfterQuery(cursor, limit, filter));
     const page = pageOf(rows.map(toRecordedEvent), limit, cursor, (event) => event.position);

@@ -58,18 +58,24 @@ export function readAllQuery(options: ReadAllOptions): QueryConfig {
   };
 }
 
-export function settledAfterQuery(cursor: Position | null, limit: number, filter: EventFilter | undefined): QueryConfig {
-  const values: unknown[] = [];
-  const conditions = [SETTLED];
-  if (cursor) {
-    values.push(...positionParams(cursor));
-    conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
-  }
+/** Rows after `cursor` (in log order) that pass the filter, plus `extra` conditions; parameters numbered from $1. */
+function after(cursor: Position | null, filter: EventFilter | undefined, extra: string[] = []): { conditions: string[]; values: unknown[] } {
+  const values: unknown[] = cursor ? positionParams(cursor) : [];
+  const conditions = [...extra, ...(cursor ? ['(tx_id, global_position) > ($1::text::xid8, $2::bigint)'] : [])];
   conditions.push(...filterConditions(filter, values));
-  return {
-    text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by ${LOG_ORDER('asc')} limit ${limit}`,
-    values,
-  };
+  return { conditions, values };
+}
+
+/**
+ * Whether a row meets the conditions, as a first-row lookup in log order rather than EXISTS: the
+ * planner drops an EXISTS subquery's ORDER BY and, expecting many matches, reads the table
+ * sequentially (a generic plan always does).
+ */
+const anyRow = (conditions: string[]) => `(select 1 from events ${where(conditions)} order by ${LOG_ORDER('asc')} limit 1) is not null`;
+
+export function settledAfterQuery(cursor: Position | null, limit: number, filter: EventFilter | undefined): QueryConfig {
+  const { conditions, values } = after(cursor, filter, [SETTLED]);
+  return { text: `select ${EVENT_COLUMNS} from events ${where(conditions)} order by ${LOG_ORDER('asc')} limit ${limit}`, values };
 }
 
 /**
@@ -79,23 +85,8 @@ export function settledAfterQuery(cursor: Position | null, limit: number, filter
  * again soon instead of sleeping until the next append or poll.
  */
 export function eventsAfterQuery(cursor: Position | null, filter: EventFilter | undefined): QueryConfig {
-  const values: unknown[] = [];
-  const conditions: string[] = [];
-  if (cursor) {
-    values.push(...positionParams(cursor));
-    conditions.push('(tx_id, global_position) > ($1::text::xid8, $2::bigint)');
-  }
-  conditions.push(...filterConditions(filter, values));
-  // A first-row lookup in log order, not EXISTS: the planner drops an EXISTS subquery's ORDER BY and,
-  // expecting many matches, reads the table sequentially (a generic plan always does).
-  return { text: `select (select 1 from events ${where(conditions)} order by ${LOG_ORDER('asc')} limit 1) is not null as pending`, values };
-}
-
-export function streamAfterQuery(streamId: string, cursor: bigint | null, limit: number): QueryConfig {
-  return {
-    text: `select ${EVENT_COLUMNS} from events where stream_id = $1 and revision > $2 order by revision limit ${limit}`,
-    values: [streamId, (cursor ?? -1n).toString()],
-  };
+  const { conditions, values } = after(cursor, filter);
+  return { text: `select ${anyRow(conditions)} as pending`, values };
 }
 
 /**
@@ -104,13 +95,19 @@ export function streamAfterQuery(streamId: string, cursor: bigint | null, limit:
  * When the page is short those are exactly the events an older open transaction holds back.
  */
 export function tailPageQuery(head: Position | null, limit: number): QueryConfig {
-  const values: unknown[] = head ? positionParams(head) : [];
-  const after = head ? '(tx_id, global_position) > ($1::text::xid8, $2::bigint)' : 'true';
+  const settled = after(head, undefined, [SETTLED]);
+  const unsettled = after(head, undefined, [`not ${SETTLED}`]); // the same parameters: the head's
   return {
-    text: `(select ${EVENT_COLUMNS}, null::boolean as unsettled_after from events where ${SETTLED} and ${after} order by ${LOG_ORDER('asc')} limit ${limit})
+    text: `(select ${EVENT_COLUMNS}, null::boolean as unsettled_after from events ${where(settled.conditions)} order by ${LOG_ORDER('asc')} limit ${limit})
            union all
-           select null, null, null, null, null, null, null, null, null,
-                  (select 1 from events where ${after} and not ${SETTLED} order by ${LOG_ORDER('asc')} limit 1) is not null`,
-    values,
+           select null, null, null, null, null, null, null, null, null, ${anyRow(unsettled.conditions)}`,
+    values: settled.values,
+  };
+}
+
+export function streamAfterQuery(streamId: string, cursor: bigint | null, limit: number): QueryConfig {
+  return {
+    text: `select ${EVENT_COLUMNS} from events where stream_id = $1 and revision > $2 order by revision limit ${limit}`,
+    values: [streamId, (cursor ?? -1n).toString()],
   };
 }
