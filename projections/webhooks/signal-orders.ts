@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { uuidFromName } from '#eventstore';
 import type { SignalData } from '#libs/signals';
 import { accountDecider, accountStreamId, orderDecider, orderStreamId, portfolioOf, TradingError, type OrderState } from '#libs/trading';
@@ -66,33 +67,13 @@ export async function actOnRun(deps: PlacementDeps, reads: Reads, run: readonly 
 }
 
 /**
- * Runs at most `max` of the given works at once, the rest in call order as slots free up; a
- * failed work frees its slot like any other.
- */
-export function atMost(max: number): <T>(work: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    if (running < max) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over, not re-counted
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
-/**
  * Placements in flight at once, over every lane. Each new order's placement first reads its
  * (empty) stream on the event store's pool of 20 connections, and every append (intake's too)
  * queues behind those reads: four lanes of 500 at once put up to 2,000 reads ahead of an
  * acknowledgement. 256 keeps that queue to a few milliseconds and a backlog's placements still
  * fill the combined writes (64 halved the drain rate).
  */
-const fewAtATime = atMost(256);
+const fewAtATime = pLimit(256);
 
 const orderOf = (state: OrderState) => {
   if (state.status === 'none') throw new Error('a placed order has a spec');
