@@ -126,9 +126,10 @@ export class LogTail {
     }
   }
 
+  /** Drops the oldest events once the buffer is a quarter over capacity, so the copy is not paid on every refresh. */
   private trim(): void {
+    if (this.buffer.length <= this.options.capacity * 1.25) return;
     const excess = this.buffer.length - this.options.capacity;
-    if (excess <= 0) return;
     this.base = this.buffer[excess - 1].position;
     this.buffer = this.buffer.slice(excess);
   }
