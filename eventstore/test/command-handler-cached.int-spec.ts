@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, commandEventId, handle, PostgresEventStore, type EventStore, type RecordedEvent } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { runMigrations } from '../../test/support/migrate.js';
+import { useEventStore } from '../../test/support/event-store.js';
 import { accountDecider, InsufficientFunds, type AccountEvent } from './support/account.decider.js';
 
 /** The real store, with its reads and appends counted: what a decision cost in round trips. */
@@ -22,23 +21,13 @@ function counting(store: PostgresEventStore) {
 }
 
 describe('command handling from a cached state, and in groups (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
-  beforeAll(async () => {
-    db = await createTestDatabase('es_commands_cached');
-    await runMigrations(db.url);
-    store = new PostgresEventStore({ connectionString: db.url });
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.drop();
-  });
+  const suite = useEventStore('es_commands_cached');
 
   const account = () => `account-${randomUUID()}`;
   const types = (events: RecordedEvent[]) => events.map((e) => [e.type, e.data]);
   async function opened(balance: number) {
     const stream = account();
-    const counter = counting(store);
+    const counter = counting(suite.store);
     const handler = new CommandHandler(counter.store);
     await handler.handle(stream, accountDecider, { type: 'OpenAccount', owner: 'ann' });
     if (balance) await handler.handle(stream, accountDecider, { type: 'Deposit', amount: balance });
@@ -51,23 +40,23 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
     const result = await handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 4 }, { commandId: 'w4' });
     expect(calls).toEqual({ reads: 0, appends: 1 });
     expect(result).toEqual({ events: [{ type: 'Withdrawn', data: { amount: 4 } }], state: { status: 'open', balance: 6 }, revision: 2n });
-    expect(types(await store.readStream(stream))).toEqual([['AccountOpened', { owner: 'ann' }], ['Deposited', { amount: 10 }], ['Withdrawn', { amount: 4 }]]);
+    expect(types(await suite.store.readStream(stream))).toEqual([['AccountOpened', { owner: 'ann' }], ['Deposited', { amount: 10 }], ['Withdrawn', { amount: 4 }]]);
   });
 
   it('a stale cache fails its append, is dropped, and the command is decided again on the stream as it is', async () => {
     const { stream, handler, calls, readFrom } = await opened(10);
-    await new CommandHandler(store).handle(stream, accountDecider, { type: 'Withdraw', amount: 8 }); // another process
+    await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'Withdraw', amount: 8 }); // another process
     await expect(handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 5 })).rejects.toBeInstanceOf(InsufficientFunds);
     expect(calls.appends).toBe(1); // the stale attempt, refused by the expected revision
     expect(readFrom).toEqual([2n]); // one read, from after the stale fold: the stream is not replayed from the start
     const after = await handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 2 });
     expect(after).toMatchObject({ state: { status: 'open', balance: 0 }, revision: 3n });
-    expect(types(await store.readStream(stream)).slice(2)).toEqual([['Withdrawn', { amount: 8 }], ['Withdrawn', { amount: 2 }]]);
+    expect(types(await suite.store.readStream(stream)).slice(2)).toEqual([['Withdrawn', { amount: 8 }], ['Withdrawn', { amount: 2 }]]);
   });
 
   it('confirms "nothing to do" from a cached state with a read before answering it', async () => {
     const { stream, handler, calls } = await opened(0);
-    await new CommandHandler(store).handle(stream, accountDecider, { type: 'Deposit', amount: 7 });
+    await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'Deposit', amount: 7 });
     const noop = await handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 0 });
     expect(calls).toEqual({ reads: 1, appends: 0 });
     expect(noop).toEqual({ events: [], state: { status: 'open', balance: 7 }, revision: 1n });
@@ -76,7 +65,7 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
   it('confirms a replay found in the cache with a read, and answers the stream as it is', async () => {
     const { stream, handler, calls } = await opened(0);
     const first = await handler.handle(stream, accountDecider, { type: 'Deposit', amount: 3 }, { commandId: 'dep-3' });
-    await new CommandHandler(store).handle(stream, accountDecider, { type: 'Deposit', amount: 1 });
+    await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'Deposit', amount: 1 });
     calls.reads = 0;
     const again = await handler.handle(stream, accountDecider, { type: 'Deposit', amount: 3 }, { commandId: 'dep-3' });
     expect(calls.reads).toBe(1);
@@ -85,7 +74,7 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
 
   it('recognises a re-run hidden from a stale cache even when the append finds the ids further back', async () => {
     const { stream, handler } = await opened(5);
-    const other = new CommandHandler(store);
+    const other = new CommandHandler(suite.store);
     await other.handle(stream, accountDecider, { type: 'Deposit', amount: 1 });
     await other.handle(stream, accountDecider, { type: 'Deposit', amount: 2 }, { commandId: 'dep-2' });
     const rerun = await handler.handle(stream, accountDecider, { type: 'Deposit', amount: 2 }, { commandId: 'dep-2' });
@@ -111,22 +100,22 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
       [[{ type: 'Withdrawn', data: { amount: 4 } }], { status: 'open', balance: 11 }, 3n],
       [[{ type: 'Withdrawn', data: { amount: 11 } }], { status: 'open', balance: 0 }, 4n],
     ]);
-    const stored = (await store.readStream(stream)).slice(2);
+    const stored = (await suite.store.readStream(stream)).slice(2);
     expect(stored.map((e) => [e.id, e.metadata.commandId])).toEqual([
       [commandEventId('g-a', 0), 'g-a'], [commandEventId('g-c', 0), 'g-c'], [commandEventId('g-d', 0), 'g-d'],
     ]);
     // Another process re-running part of the group finds every command already applied.
-    const rerun = await new CommandHandler(store).handleMany(stream, accountDecider, [
+    const rerun = await new CommandHandler(suite.store).handleMany(stream, accountDecider, [
       { command: { type: 'Deposit', amount: 10 }, commandId: 'g-c' },
       { command: { type: 'Withdraw', amount: 11 }, commandId: 'g-d' },
     ]);
     expect(rerun.map((o) => o.ok && (o.result.events as AccountEvent[]))).toEqual([[{ type: 'Deposited', data: { amount: 10 } }], [{ type: 'Withdrawn', data: { amount: 11 } }]]);
-    expect(await store.readStream(stream)).toHaveLength(5);
+    expect(await suite.store.readStream(stream)).toHaveLength(5);
   });
 
   it('retries a whole group from a fresh read when another writer wins the revision', async () => {
     const { stream, handler, calls } = await opened(10);
-    const rival = new CommandHandler(store);
+    const rival = new CommandHandler(suite.store);
     await rival.load(stream, accountDecider);
     const [group, [single]] = await Promise.all([
       handler.handleMany(stream, accountDecider, [
@@ -135,7 +124,7 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
       ], { maxAttempts: 20 }),
       rival.handleMany(stream, accountDecider, [{ command: { type: 'Withdraw', amount: 6 }, commandId: 'r-rival' }], { maxAttempts: 20 }),
     ]);
-    const withdrawn = (await store.readStream(stream)).filter((e) => e.type === 'Withdrawn').map((e) => e.metadata.commandId);
+    const withdrawn = (await suite.store.readStream(stream)).filter((e) => e.type === 'Withdrawn').map((e) => e.metadata.commandId);
     // 10 affords the rival's 6 and r-b's 3, or r-a's 6 and r-b's 3: never both sixes.
     expect(withdrawn).toHaveLength(2);
     expect(withdrawn).toContain('r-b');
@@ -143,7 +132,7 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
     expect([group[0]!.ok, group[1]!.ok, single!.ok]).toEqual(groupWon ? [true, true, false] : [false, true, true]);
     // A lost race costs the group one refused append and one read, then it is decided again whole.
     expect(calls).toEqual(groupWon ? { reads: 0, appends: 1 } : { reads: 1, appends: 2 });
-    const final = await handle(store, stream, accountDecider, { type: 'Withdraw', amount: 0 });
+    const final = await handle(suite.store, stream, accountDecider, { type: 'Withdraw', amount: 0 });
     expect(final.state).toEqual({ status: 'open', balance: 1 });
   });
 });
