@@ -10,6 +10,13 @@ export interface HandleOptions {
   /** Correlation and causation ids and the like, copied onto every event. */
   metadata?: Metadata;
   maxAttempts?: number;
+  /**
+   * The stream is expected not to exist yet (its id was just minted from the command): decide on
+   * the initial state and append with `no_stream`, without a read. Where the stream exists after
+   * all (a retried submission), the append fails or turns out to be a duplicate, and the command is
+   * decided again on what the stream holds, as if it had been read first.
+   */
+  expectNew?: boolean;
 }
 
 export interface HandleResult<Event, State> {
@@ -71,24 +78,25 @@ export class CommandHandler {
     streamId: string,
     decider: Decider<C, E, S>,
     submissions: Submission<C>[],
-    { maxAttempts = 5 }: Pick<HandleOptions, 'maxAttempts'> = {},
+    { maxAttempts = 5, expectNew = false }: Pick<HandleOptions, 'maxAttempts' | 'expectNew'> = {},
   ): Promise<Outcome<E, S>[]> {
     let superseded: Folded<S> | undefined;
     for (let attempt = 1; ; attempt++) {
-      const cached = attempt === 1 ? this.cached<S>(streamId) : undefined;
-      let folded = cached ?? (await this.catchUp(streamId, decider, superseded));
+      // A state taken without a read: the cache's, or the initial one of a stream expected to be new.
+      const assumed = attempt === 1 ? (this.cached<S>(streamId) ?? (expectNew ? { state: decider.initialState, revision: null, recent: new Map() } : undefined)) : undefined;
+      let folded = assumed ?? (await this.catchUp(streamId, decider, superseded));
       let plan = decideAll(decider, folded, submissions);
       if (!plan.events.length) {
-        if (cached) {
+        if (assumed) {
           folded = await this.load(streamId, decider);
-          if (folded.revision !== cached.revision) plan = decideAll(decider, folded, submissions);
+          if (folded.revision !== assumed.revision) plan = decideAll(decider, folded, submissions);
         }
         if (!plan.events.length) return plan.outcomes;
       }
       try {
         const base = folded.revision ?? -1n;
-        const { nextExpectedRevision } = await this.store.appendToStream(streamId, plan.events, { expectedRevision: folded.revision ?? 'no_stream' });
-        if (nextExpectedRevision !== base + BigInt(plan.events.length)) return await this.appliedElsewhere(streamId, decider, plan.outcomes);
+        const { nextExpectedRevision, duplicate } = await this.store.appendToStream(streamId, plan.events, { expectedRevision: folded.revision ?? 'no_stream' });
+        if (duplicate || nextExpectedRevision !== base + BigInt(plan.events.length)) return await this.appliedElsewhere(streamId, decider, submissions, plan.outcomes);
         this.put(streamId, { state: plan.state, revision: nextExpectedRevision, recent: plan.recent });
         return plan.outcomes;
       } catch (error) {
@@ -132,13 +140,20 @@ export class CommandHandler {
 
   /**
    * The store found these exact ids further back in the stream ('duplicate'): an earlier run
-   * applied this very group, perhaps beyond the commands the cache remembers. What is decided stands;
-   * the state is the stream's.
+   * applied this very group, perhaps beyond the commands the cache remembers. Each command answers
+   * the events the stream recorded for it where they are recent enough to be recognised (a retry
+   * may carry different data under the same id: the first one stands), else what was decided; the
+   * state is the stream's.
    */
-  private async appliedElsewhere<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>, outcomes: Outcome<E, S>[]) {
+  private async appliedElsewhere<C, E extends { type: string }, S>(streamId: string, decider: Decider<C, E, S>, submissions: Submission<C>[], outcomes: Outcome<E, S>[]) {
     this.cache.delete(streamId);
-    const { state, revision } = await this.load(streamId, decider);
-    return outcomes.map((o) => (o.ok ? { ok: true as const, result: { events: o.result.events, state, revision } } : o));
+    const { state, revision, recent } = await this.load(streamId, decider);
+    return outcomes.map((o, i) => {
+      if (!o.ok) return o;
+      const { commandId } = submissions[i];
+      const recorded = commandId === undefined ? undefined : (recent.get(commandId) as E[] | undefined);
+      return { ok: true as const, result: { events: recorded ?? o.result.events, state, revision } };
+    });
   }
 
   /**

@@ -45,6 +45,12 @@ export interface AppendResult {
   nextExpectedRevision: bigint;
   /** Position of the last appended event. */
   position: Position;
+  /**
+   * True when every event was already recorded (an idempotent re-append) and nothing was written.
+   * A duplicate at the expected revision is otherwise indistinguishable from a fresh append; a
+   * store that cannot always tell may say true when unsure (the caller then reads), never false.
+   */
+  duplicate?: boolean;
 }
 
 export type Direction = 'forwards' | 'backwards';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, commandEventId, handle, PostgresEventStore, type EventStore, type RecordedEvent } from '../src/index.js';
 import { useEventStore } from '../../test/support/event-store.js';
-import { accountDecider, InsufficientFunds, type AccountEvent } from './support/account.decider.js';
+import { AccountAlreadyOpen, accountDecider, InsufficientFunds, type AccountEvent } from './support/account.decider.js';
 
 /** The real store, with its reads and appends counted: what a decision cost in round trips. */
 function counting(store: PostgresEventStore) {
@@ -134,5 +134,47 @@ describe('command handling from a cached state, and in groups (PostgreSQL)', () 
     expect(calls).toEqual(groupWon ? { reads: 0, appends: 1 } : { reads: 1, appends: 2 });
     const final = await handle(suite.store, stream, accountDecider, { type: 'Withdraw', amount: 0 });
     expect(final.state).toEqual({ status: 'open', balance: 1 });
+  });
+  describe('a stream expected to be new (expectNew)', () => {
+    const fresh = () => {
+      const counter = counting(suite.store);
+      return { stream: account(), handler: new CommandHandler(counter.store), calls: counter.calls };
+    };
+
+    it('appends with no_stream and reads nothing when the stream is indeed new', async () => {
+      const { stream, handler, calls } = fresh();
+      const result = await handler.handle(stream, accountDecider, { type: 'OpenAccount', owner: 'ann' }, { commandId: 'open', expectNew: true });
+      expect(calls).toEqual({ reads: 0, appends: 1 });
+      expect(result).toEqual({ events: [{ type: 'AccountOpened', data: { owner: 'ann' } }], state: { status: 'open', balance: 0 }, revision: 0n });
+      expect(types(await suite.store.readStream(stream))).toEqual([['AccountOpened', { owner: 'ann' }]]);
+    });
+
+    it('answers a retried command with what the stream recorded the first time, appending nothing', async () => {
+      const { stream } = fresh();
+      const first = await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'OpenAccount', owner: 'ann' }, { commandId: 'open' });
+      const { handler } = fresh();
+      const retried = await handler.handle(stream, accountDecider, { type: 'OpenAccount', owner: 'bob' }, { commandId: 'open', expectNew: true });
+      expect(retried).toEqual({ events: first.events, state: { status: 'open', balance: 0 }, revision: 0n });
+      expect(types(await suite.store.readStream(stream))).toEqual([['AccountOpened', { owner: 'ann' }]]);
+    });
+
+    it('decides again on the stream as it is when it already exists under other commands', async () => {
+      const { stream } = fresh();
+      await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'OpenAccount', owner: 'ann' }, { commandId: 'open-ann' });
+      const { handler, calls } = fresh();
+      await expect(handler.handle(stream, accountDecider, { type: 'OpenAccount', owner: 'bob' }, { commandId: 'open-bob', expectNew: true })).rejects.toBeInstanceOf(AccountAlreadyOpen);
+      expect(calls).toEqual({ reads: 1, appends: 1 }); // the no_stream append refused, then the stream read
+      expect(types(await suite.store.readStream(stream))).toEqual([['AccountOpened', { owner: 'ann' }]]);
+    });
+
+    it('confirms a refusal on the assumed initial state with a read', async () => {
+      const { stream } = fresh();
+      await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'OpenAccount', owner: 'ann' });
+      await new CommandHandler(suite.store).handle(stream, accountDecider, { type: 'Deposit', amount: 5 });
+      const { handler, calls } = fresh();
+      const result = await handler.handle(stream, accountDecider, { type: 'Withdraw', amount: 5 }, { expectNew: true });
+      expect(calls).toEqual({ reads: 1, appends: 1 });
+      expect(result).toMatchObject({ state: { status: 'open', balance: 0 }, revision: 2n });
+    });
   });
 });

@@ -100,7 +100,7 @@ describe('PostgreSQL append combining', () => {
       suite.store.appendToStream(stream, [batch[1], event()], { expectedRevision: 2n }),
     ]);
     expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 2n } });
-    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[1]).toEqual({ status: 'fulfilled', value: { ...(outcomes[0] as PromiseFulfilledResult<object>).value, duplicate: true } });
     expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersionError', actual: 2n } });
     expect(await suite.store.readStream(stream)).toHaveLength(3);
   });

@@ -90,7 +90,7 @@ async function placeOrder(deps: PlacementDeps, signal: SignalData, intent: Order
     placedAt: deps.clock().toISOString(),
   };
   try {
-    const placed = await deps.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}` });
+    const placed = await deps.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}`, expectNew: true });
     if (placed.state.status === 'none') throw new Error(`order ${orderId} was not placed`);
     return placed.state;
   } catch (error) {

@@ -64,6 +64,9 @@ describe('orders under concurrency, cancel, IOC, limit fills and retries', () =>
     expect(new Set(answers.map((a) => a.body.orderId)).size).toBe(1);
     const again = await order(app, rich, { clientOrderId, symbol: 'MSFT', limitPrice: '10', quantity: '3' });
     expect(again.body).toEqual(answers[0].body);
+    // The first submission stands: a retry that changed its mind under the same id changes nothing.
+    const changed = await order(app, rich, { clientOrderId, symbol: 'MSFT', limitPrice: '10', quantity: '7' });
+    expect(changed.body).toEqual(answers[0].body);
     const listed = await until(app, '/orders?symbol=MSFT', rich, (b) => b.orders.length > 0);
     expect(listed.orders.map((o: { clientOrderId: string }) => o.clientOrderId)).toEqual([clientOrderId]);
     // Reserved once: 3 × 10 + 0.03 fee.

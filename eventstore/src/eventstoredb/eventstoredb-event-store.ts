@@ -56,7 +56,9 @@ export class EventStoreDbEventStore implements EventStore {
       const position = events.length === 1 && result.position
         ? fromClientPosition(result.position)
         : await this.positionAt(streamId, result.nextExpectedRevision);
-      return { nextExpectedRevision: result.nextExpectedRevision, position };
+      // No position in the answer is the server's idempotent re-append; a batch may also lack one,
+      // and calling it a duplicate then only costs the caller a read.
+      return { nextExpectedRevision: result.nextExpectedRevision, position, ...(!result.position && { duplicate: true }) };
     } catch (error) {
       throw fromClientError(error, { streamId, expected, events: events.length, bytes });
     }

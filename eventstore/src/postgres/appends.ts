@@ -58,5 +58,6 @@ export function toAppendResult(append: PreparedAppend, row: AppendOutcome): Appe
     const actual = BigInt(row.revision);
     throw new WrongExpectedVersionError(append.streamId, append.expected, actual < 0n ? 'no_stream' : actual);
   }
-  return { nextExpectedRevision: BigInt(row.revision), position: { commit: BigInt(row.tx_id!), prepare: BigInt(row.global_position!) } };
+  const position = { commit: BigInt(row.tx_id!), prepare: BigInt(row.global_position!) };
+  return { nextExpectedRevision: BigInt(row.revision), position, ...(row.outcome === 'duplicate' && { duplicate: true }) };
 }

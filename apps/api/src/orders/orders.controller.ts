@@ -30,7 +30,7 @@ export class OrdersController {
   async place(@CurrentAccount() accountId: string, @Body() dto: PlaceOrderDto) {
     const orderId = uuidFromName(`order:${accountId}:${dto.clientOrderId}`);
     const data = { ...dto, orderId, accountId, limitPrice: dto.limitPrice ?? null, stopPrice: dto.stopPrice ?? null, placedAt: this.clock().toISOString() };
-    const placed = await this.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}` });
+    const placed = await this.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}`, expectNew: true });
     if (placed.state.status === 'none') throw new Error(`order ${orderId} was not placed`);
     const state = await completePlacement(this.placement, placed.state.order as OrderSpec, latestPriceFrom(this.db), placed.state);
     if (state.status === 'none') throw new Error(`order ${orderId} vanished`);

@@ -22,7 +22,7 @@ export class SignalsController {
   @ApiCreatedResponse({ type: SignalView })
   async record(@CurrentAccount() accountId: string, @Body() { signalId = randomUUID(), ...signal }: RecordSignalDto): Promise<SignalView> {
     const data = { ...signal, signalId, accountId, source: 'api' as const, receivedAt: this.clock().toISOString() };
-    const { state } = await this.commands.handle(signalStreamId(signalId), signalDecider, { type: 'RecordSignal', data }, { commandId: `record-signal:${signalId}` });
+    const { state } = await this.commands.handle(signalStreamId(signalId), signalDecider, { type: 'RecordSignal', data }, { commandId: `record-signal:${signalId}`, expectNew: true });
     if (state.status !== 'recorded' || state.signal.accountId !== accountId) {
       throw new ConflictException({ code: 'SIGNAL_ID_TAKEN', message: `signalId ${signalId} is already used; choose another` });
     }
