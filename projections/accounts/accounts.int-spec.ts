@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '#eventstore';
 import { runMigrations } from '#libs/platform';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { applyInTransactions, inRandomBatches, replay, tradingSession } from '../orders/trading-session.fixture.js';
 import { accountsProjection } from './accounts.projection.js';
 
 let seq = 0n;
@@ -71,5 +72,51 @@ describe('accounts projection', () => {
       event('FillSettled', { accountId: 'a3', orderId: 'o9', cashAfter: '60', reservation: null, at: at(2) }),
     );
     expect(await account('a3')).toMatchObject({ cash: '60', reserved: '0' });
+  });
+
+  describe('applyBatch', () => {
+    const { tables, handles } = accountsProjection;
+    const reset = () => db.query(`truncate ${tables.join(', ')}`);
+    const batch = (events: RecordedEvent[]) => applyInTransactions(db, [events], accountsProjection.applyBatch!);
+    const reserved = (orderId: string, reservedCash: string, accountId = 'b1') =>
+      event('OrderFundsReserved', { accountId, orderId, symbol: 'AAPL', side: 'buy', quantity: '1', price: reservedCash, estimatedFee: '0', reservedCash, at: at(2) });
+    const reservations = () => db.query('select account_id, order_id, cash::text from account_reservations order by account_id, order_id');
+
+    it('holds a run of reservations in one statement, keeping an order\'s first reservation as one by one does', async () => {
+      await reset();
+      await apply(event('AccountOpened', { accountId: 'b1', name: 'desk', openingDeposit: '5000', settings, apiKeyHash: 'hb1', openedAt: at(1) }));
+      const statements = await batch([reserved('o1', '100.50'), reserved('o2', '0'), reserved('o1', '999'), reserved('o3', '12.345', 'b2')]);
+      expect(statements).toBe(1);
+      expect(await reservations()).toEqual([
+        { account_id: 'b1', order_id: 'o1', cash: '100.50' },
+        { account_id: 'b1', order_id: 'o2', cash: '0' },
+        { account_id: 'b2', order_id: 'o3', cash: '12.345' },
+      ]);
+    });
+
+    it('applies a release between two runs in log order', async () => {
+      await reset();
+      await batch([
+        reserved('o4', '10'),
+        event('OrderReservationReleased', { accountId: 'b1', orderId: 'o4', reason: 'cancelled', releasedQuantity: '1', releasedCash: '10', at: at(3) }),
+        reserved('o5', '20'),
+      ]);
+      expect(await reservations()).toEqual([{ account_id: 'b1', order_id: 'o5', cash: '20' }]);
+    });
+
+    it.each([21, 22, 23])('leaves every row as applying the events one by one does (session %i)', async (seed) => {
+      const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
+      const batches = inRandomBatches(log, seed);
+
+      const oneByOne = await replay(db, tables, batches, async (events, tx) => {
+        for (const e of events) await accountsProjection.apply(e, tx);
+      });
+      const batched = await replay(db, tables, batches, (events, tx) => accountsProjection.applyBatch!(events, tx));
+
+      expect(new Set(log.map((e) => e.type))).toEqual(new Set(handles));
+      expect(oneByOne.rows.accounts.length).toBeGreaterThan(2);
+      expect(batched.rows).toEqual(oneByOne.rows);
+      expect(batched.statements).toBeLessThan(oneByOne.statements);
+    });
   });
 });

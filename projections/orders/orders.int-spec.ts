@@ -5,6 +5,7 @@ import { orderDecider, type OrderCommand, type OrderState } from '#libs/trading'
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { ordersProjection } from './orders.projection.js';
+import { applyInTransactions, inRandomBatches, replay, tradingSession } from './trading-session.fixture.js';
 
 const recorded = (type: string, data: unknown): RecordedEvent =>
   ({ id: randomUUID(), type, data, streamId: 'order-x', revision: 0n, position: { commit: 0n, prepare: 0n }, metadata: {}, createdAt: new Date() });
@@ -73,5 +74,79 @@ describe('orders projection (PostgreSQL)', () => {
     const [plan] = await db.query(`explain (format json) select order_id from orders where account_id = 'a' and status = 'filled' order by seq desc limit 50`);
     await db.query('set enable_seqscan = on');
     expect(JSON.stringify(plan)).toContain('orders_by_account');
+  });
+
+  describe('applyBatch', () => {
+    const { tables, handles } = ordersProjection;
+    const reset = () => db.query(`truncate ${tables.join(', ')} restart identity`);
+    const batch = (events: RecordedEvent[]) => applyInTransactions(db, [events], ordersProjection.applyBatch!);
+    const at = (second: number) => `2024-01-02T10:00:${String(second).padStart(2, '0')}.000Z`;
+    const placed = (orderId: string) => recorded('OrderPlaced', {
+      orderId, accountId: 'b', clientOrderId: `c-${orderId}`, symbol: 'MSFT', side: 'sell', type: 'limit', quantity: '2.5', limitPrice: '410.25', stopPrice: null,
+      timeInForce: 'DAY', placedAt: at(0),
+    });
+    const orders = () => db.query(
+      `select seq::int, order_id, status, reason, quantity::text, limit_price::text, stop_price::text, filled_quantity::text, updated_at from orders order by seq`,
+    );
+
+    it('writes a run of placements and status changes in two statements: seq in log order, each order\'s last status and reason', async () => {
+      await reset();
+      const statements = await batch([
+        placed('p1'), placed('p2'), placed('p3'),
+        recorded('OrderAccepted', { orderId: 'p1', accountId: 'b', at: at(1) }),
+        recorded('OrderRejected', { orderId: 'p2', accountId: 'b', reason: 'SHORT_SELLING_NOT_ALLOWED', message: 'm', at: at(2) }),
+        recorded('OrderAccepted', { orderId: 'p3', accountId: 'b', at: at(3) }),
+        recorded('OrderCancelled', { orderId: 'p3', accountId: 'b', reason: 'requested', filledQuantity: '0', remainingQuantity: '2.5', at: at(4) }),
+        // A status-only change after a reason keeps it, as the one-by-one update (status and time only) does.
+        recorded('OrderExpired', { orderId: 'p3', accountId: 'b', filledQuantity: '0', remainingQuantity: '2.5', at: at(5) }),
+      ]);
+      expect(statements).toBe(2);
+      expect(await orders()).toEqual([
+        { seq: 1, order_id: 'p1', status: 'accepted', reason: null, quantity: '2.5', limit_price: '410.25', stop_price: null, filled_quantity: '0', updated_at: new Date(at(1)) },
+        { seq: 2, order_id: 'p2', status: 'rejected', reason: 'SHORT_SELLING_NOT_ALLOWED', quantity: '2.5', limit_price: '410.25', stop_price: null, filled_quantity: '0', updated_at: new Date(at(2)) },
+        { seq: 3, order_id: 'p3', status: 'expired', reason: 'requested', quantity: '2.5', limit_price: '410.25', stop_price: null, filled_quantity: '0', updated_at: new Date(at(5)) },
+      ]);
+    });
+
+    it('keeps the reason an earlier batch stored when a later run changes only the status', async () => {
+      await reset();
+      await batch([placed('p6'), recorded('OrderRejected', { orderId: 'p6', accountId: 'b', reason: 'MAX_POSITION_EXCEEDED', message: 'm', at: at(10) })]);
+      await batch([recorded('OrderExpired', { orderId: 'p6', accountId: 'b', filledQuantity: '0', remainingQuantity: '2.5', at: at(11) })]);
+      expect(await orders()).toEqual([expect.objectContaining({ order_id: 'p6', status: 'expired', reason: 'MAX_POSITION_EXCEEDED', updated_at: new Date(at(11)) })]);
+    });
+
+    it('applies a fill between two runs in log order: the status change after it wins', async () => {
+      await reset();
+      const fill = { orderId: 'p4', accountId: 'b', symbol: 'MSFT', side: 'sell', fillId: 'f4', price: '411', quantity: '1', fee: '0.1', liquidity: 'taker',
+        filledQuantity: '1', remainingQuantity: '1.5', averageFillPrice: '411', at: at(7) };
+      await batch([
+        placed('p4'), recorded('OrderAccepted', { orderId: 'p4', accountId: 'b', at: at(6) }),
+        recorded('OrderPartiallyFilled', fill),
+        recorded('OrderCancelled', { orderId: 'p4', accountId: 'b', reason: 'requested', filledQuantity: '1', remainingQuantity: '1.5', at: at(8) }),
+      ]);
+      expect(await orders()).toEqual([expect.objectContaining({ order_id: 'p4', status: 'cancelled', reason: 'requested', filled_quantity: '1', updated_at: new Date(at(8)) })]);
+    });
+
+    it('a placement logged after its own status change starts a new run, so the change stays a no-op as one by one', async () => {
+      await reset();
+      await batch([recorded('OrderAccepted', { orderId: 'p5', accountId: 'b', at: at(9) }), placed('p5')]);
+      expect(await orders()).toEqual([expect.objectContaining({ order_id: 'p5', status: 'pending', updated_at: new Date(at(0)) })]);
+    });
+
+    it.each([11, 12, 13])('leaves every row as applying the events one by one does (session %i)', async (seed) => {
+      const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
+      const batches = inRandomBatches(log, seed);
+
+      const oneByOne = await replay(db, tables, batches, async (events, tx) => {
+        for (const event of events) await ordersProjection.apply(event, tx);
+      });
+      const batched = await replay(db, tables, batches, (events, tx) => ordersProjection.applyBatch!(events, tx));
+
+      expect(new Set(log.map((e) => e.type))).toEqual(new Set(handles));
+      expect(oneByOne.rows.orders.length).toBeGreaterThan(50);
+      expect(batched.rows).toEqual(oneByOne.rows);
+      // Fills stay two statements each; placements and status changes share theirs.
+      expect(batched.statements).toBeLessThan(oneByOne.statements * 0.75);
+    });
   });
 });

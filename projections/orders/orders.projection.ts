@@ -1,5 +1,5 @@
-import type { Projection, RecordedEvent } from '#eventstore';
-import type { FillData, OrderEvent } from '#libs/trading';
+import { applyInSegments, type Projection, type RecordedEvent, type SegmentRule } from '#eventstore';
+import type { FillData, OrderEvent, OrderSpec } from '#libs/trading';
 import type { EntityManager } from 'typeorm';
 
 const statusOf: Record<Exclude<OrderEvent['type'], 'OrderPlaced'>, string> = {
@@ -14,6 +14,14 @@ const statusOf: Record<Exclude<OrderEvent['type'], 'OrderPlaced'>, string> = {
 
 export const ORDER_EVENT_TYPES = ['OrderPlaced', ...Object.keys(statusOf)] as OrderEvent['type'][];
 
+type LifecycleEvent = Exclude<OrderEvent, { type: 'OrderPartiallyFilled' | 'OrderFilled' }>;
+type StatusEvent = Exclude<LifecycleEvent, { type: 'OrderPlaced' }>;
+
+/** Placements and status changes are most of the log; fills carry running totals and stay one by one. */
+const LIFECYCLE = new Set<string>(['OrderPlaced', 'OrderAccepted', 'OrderRejected', 'OrderTriggered', 'OrderCancelled', 'OrderExpired']);
+const setsReason = (event: StatusEvent): event is Extract<StatusEvent, { type: 'OrderRejected' | 'OrderCancelled' }> =>
+  event.type === 'OrderRejected' || event.type === 'OrderCancelled';
+
 async function recordFill(tx: EntityManager, status: string, f: FillData): Promise<void> {
   await tx.query(
     `insert into fills (fill_id, order_id, account_id, symbol, side, price, quantity, fee, liquidity, at)
@@ -26,11 +34,85 @@ async function recordFill(tx: EntityManager, status: string, f: FillData): Promi
   );
 }
 
-/** Orders and fills as traders list them; every event carries what its row needs, so no event is re-read. */
+/** The run's placements in one statement, in log order (with ordinality) so seq still numbers orders by arrival. */
+async function recordPlacements(tx: EntityManager, orders: OrderSpec[]): Promise<void> {
+  const column = <T>(of: (o: OrderSpec) => T) => orders.map(of);
+  await tx.query(
+    `insert into orders (order_id, account_id, client_order_id, symbol, side, type, quantity, limit_price, stop_price,
+                         time_in_force, status, placed_at, updated_at)
+     select o.order_id, o.account_id, o.client_order_id, o.symbol, o.side, o.type, o.quantity, o.limit_price, o.stop_price,
+            o.time_in_force, 'pending', o.placed_at, o.placed_at
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[],
+                   $10::text[], $11::timestamptz[])
+            with ordinality as o(order_id, account_id, client_order_id, symbol, side, type, quantity, limit_price, stop_price, time_in_force, placed_at, n)
+      order by o.n
+     on conflict (order_id) do nothing`,
+    [
+      column((o) => o.orderId), column((o) => o.accountId), column((o) => o.clientOrderId), column((o) => o.symbol), column((o) => o.side),
+      column((o) => o.type), column((o) => o.quantity), column((o) => o.limitPrice), column((o) => o.stopPrice), column((o) => o.timeInForce),
+      column((o) => o.placedAt),
+    ],
+  );
+}
+
+interface StatusChange { orderId: string; status: string; at: string; reason: string | null; setsReason: boolean }
+
+/**
+ * What applying a run's status changes in turn leaves per order: the last status and time, and the
+ * reason of the last rejection or cancellation, if any (a status-only change keeps the reason it found).
+ */
+function lastStatusPerOrder(events: readonly StatusEvent[]): StatusChange[] {
+  const changes = new Map<string, StatusChange>();
+  for (const event of events) {
+    const { orderId, at } = event.data;
+    const before = changes.get(orderId);
+    const reason = setsReason(event) ? { reason: event.data.reason, setsReason: true } : { reason: before?.reason ?? null, setsReason: before?.setsReason ?? false };
+    changes.set(orderId, { orderId, status: statusOf[event.type], at, ...reason });
+  }
+  return [...changes.values()];
+}
+
+async function recordStatusChanges(tx: EntityManager, changes: StatusChange[]): Promise<void> {
+  const column = <T>(of: (c: StatusChange) => T) => changes.map(of);
+  await tx.query(
+    `update orders o set status = c.status, reason = case when c.sets_reason then c.reason else o.reason end, updated_at = c.at
+       from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::boolean[]) as c(order_id, status, at, reason, sets_reason)
+      where o.order_id = c.order_id`,
+    [column((c) => c.orderId), column((c) => c.status), column((c) => c.at), column((c) => c.reason), column((c) => c.setsReason)],
+  );
+}
+
+/**
+ * A run is written placements first, then status changes. That equals log order as long as no
+ * order's placement follows one of its own status changes in the run (a change before its row
+ * exists is a no-op one by one), so such a placement starts a new run. Never in a valid log.
+ */
+const LIFECYCLE_RUNS: SegmentRule<RecordedEvent> = {
+  isHot: (event) => LIFECYCLE.has(event.type),
+  startsNewRun: (event, run) => {
+    const { orderId } = event.data as { orderId: string };
+    return event.type === 'OrderPlaced' && run.some((e) => e.type !== 'OrderPlaced' && (e.data as { orderId: string }).orderId === orderId);
+  },
+};
+
+async function recordLifecycle(tx: EntityManager, run: RecordedEvent[]): Promise<void> {
+  const events = run as unknown as LifecycleEvent[];
+  const placed = events.flatMap((e) => (e.type === 'OrderPlaced' ? [e.data] : []));
+  const changes = lastStatusPerOrder(events.filter((e): e is StatusEvent => e.type !== 'OrderPlaced'));
+  if (placed.length) await recordPlacements(tx, placed);
+  if (changes.length) await recordStatusChanges(tx, changes);
+}
+
+/**
+ * Orders and fills as traders list them; every event carries what its row needs, so no event is re-read.
+ * A batch writes each run of placements and status changes in two statements at most, not one per event.
+ */
 export const ordersProjection: Projection = {
   name: 'orders',
   handles: ORDER_EVENT_TYPES,
   tables: ['orders', 'fills'],
+  applyBatch: (events, tx) =>
+    applyInSegments(events, LIFECYCLE_RUNS, { hot: (run) => recordLifecycle(tx, run), single: (event) => ordersProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
     const event = recorded as unknown as OrderEvent;
     switch (event.type) {

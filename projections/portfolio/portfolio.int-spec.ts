@@ -4,6 +4,7 @@ import type { RecordedEvent } from '#eventstore';
 import { accountDecider, type AccountCommand, type AccountEvent, type AccountState } from '#libs/trading';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { applyInTransactions, inRandomBatches, replay, tradingSession } from '../orders/trading-session.fixture.js';
 import { portfolioProjection } from './portfolio.projection.js';
 
 const recorded = (type: string, data: unknown): RecordedEvent =>
@@ -72,5 +73,56 @@ describe('portfolio projection (PostgreSQL)', () => {
       ['2024-01-02T09:06:00.000Z', '10013.6'],
       ['2024-01-02T09:07:00.000Z', '9913.6'], // after withdrawing 100, marked at 102.5
     ]);
+  });
+
+  describe('applyBatch', () => {
+    const { tables, handles } = portfolioProjection;
+    const reset = () => db.query(`truncate ${tables.join(', ')}`);
+    const batch = (events: RecordedEvent[]) => applyInTransactions(db, [events], portfolioProjection.applyBatch!);
+    const opened = (accountId: string, openingDeposit: string) =>
+      recorded('AccountOpened', { accountId, name: accountId, openingDeposit, settings: {}, apiKeyHash: accountId, openedAt: '2024-01-03T09:00:00.000Z' });
+    const reserved = (accountId: string, orderId: string, reservedCash: string) =>
+      recorded('OrderFundsReserved', { accountId, orderId, symbol: 'AAPL', side: 'buy', quantity: '1', price: reservedCash, estimatedFee: '0', reservedCash, at: '2024-01-03T09:01:00.000Z' });
+    const accounts = () => db.query('select account_id, cash::text, reserved_cash::text from portfolio_accounts order by account_id');
+
+    it('holds a run of reservations in one statement and moves each account\'s total by their exact sum', async () => {
+      await reset();
+      await batch([opened('b1', '1000'), opened('b2', '500')]);
+      const statements = await batch([reserved('b1', 'o1', '100.10'), reserved('b2', 'o2', '0.005'), reserved('b1', 'o3', '0.2'), reserved('b1', 'o4', '0')]);
+      expect(statements).toBe(1);
+      expect(await accounts()).toEqual([
+        { account_id: 'b1', cash: '1000', reserved_cash: '100.30' },
+        { account_id: 'b2', cash: '500', reserved_cash: '0.005' },
+      ]);
+      expect(await db.query('select account_id, order_id, cash::text from portfolio_reservations order by account_id, order_id')).toEqual([
+        { account_id: 'b1', order_id: 'o1', cash: '100.10' },
+        { account_id: 'b1', order_id: 'o3', cash: '0.2' },
+        { account_id: 'b1', order_id: 'o4', cash: '0' },
+        { account_id: 'b2', order_id: 'o2', cash: '0.005' },
+      ]);
+    });
+
+    it('fails the whole batch on a second reservation of an order, as one by one does', async () => {
+      await reset();
+      await batch([opened('b3', '1000')]);
+      await expect(batch([reserved('b3', 'o5', '10'), reserved('b3', 'o5', '10')])).rejects.toThrow(/duplicate key/);
+      expect(await accounts()).toEqual([{ account_id: 'b3', cash: '1000', reserved_cash: '0' }]);
+      expect(await db.query('select count(*)::int as n from portfolio_reservations')).toEqual([{ n: 0 }]);
+    });
+
+    it.each([31, 32, 33])('leaves every row as applying the events one by one does (session %i)', async (seed) => {
+      const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
+      const batches = inRandomBatches(log, seed);
+
+      const oneByOne = await replay(db, tables, batches, async (events, tx) => {
+        for (const e of events) await portfolioProjection.apply(e, tx);
+      });
+      const batched = await replay(db, tables, batches, (events, tx) => portfolioProjection.applyBatch!(events, tx));
+
+      expect(new Set(log.map((e) => e.type))).toEqual(new Set(handles));
+      expect(oneByOne.rows.portfolio_snapshots.length).toBeGreaterThan(50);
+      expect(batched.rows).toEqual(oneByOne.rows);
+      expect(batched.statements).toBeLessThan(oneByOne.statements);
+    });
   });
 });
