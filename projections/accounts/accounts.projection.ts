@@ -41,6 +41,9 @@ export const accountsProjection: Projection = {
   name: 'accounts',
   handles: ['AccountOpened', 'AccountSettingsChanged', 'FundsDeposited', 'FundsWithdrawn', 'OrderFundsReserved', 'FillSettled', 'OrderReservationReleased'],
   tables: ['accounts', 'account_reservations'],
+  // Hot runs are a statement or two whatever their length, so a live batch may be long without
+  // holding its transaction id (which every subscriber waits for) any longer.
+  batchSize: 100,
   applyBatch: (events, tx) =>
     applyInSegments(events, RESERVATION_RUNS, { hot: (run) => holdForOrders(tx, run), single: (event) => accountsProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {

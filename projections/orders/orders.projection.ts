@@ -111,6 +111,9 @@ export const ordersProjection: Projection = {
   name: 'orders',
   handles: ORDER_EVENT_TYPES,
   tables: ['orders', 'fills'],
+  // Hot runs are a statement or two whatever their length, so a live batch may be long without
+  // holding its transaction id (which every subscriber waits for) any longer.
+  batchSize: 100,
   applyBatch: (events, tx) =>
     applyInSegments(events, LIFECYCLE_RUNS, { hot: (run) => recordLifecycle(tx, run), single: (event) => ordersProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {

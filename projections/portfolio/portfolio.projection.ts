@@ -81,6 +81,9 @@ export const portfolioProjection: Projection = {
   name: 'portfolio',
   handles: ['AccountOpened', 'FundsDeposited', 'FundsWithdrawn', 'OrderFundsReserved', 'FillSettled', 'OrderReservationReleased', 'MarketBarsRecorded'],
   tables: ['portfolio_accounts', 'portfolio_reservations', 'portfolio_positions', 'portfolio_marks', 'portfolio_snapshots'],
+  // Hot runs are a statement or two whatever their length, so a live batch may be long without
+  // holding its transaction id (which every subscriber waits for) any longer.
+  batchSize: 100,
   applyBatch: (events, tx) =>
     applyInSegments(events, RESERVATION_RUNS, { hot: (run) => holdForOrders(tx, run), single: (event) => portfolioProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
