@@ -20,8 +20,19 @@ export class Wakeups {
   private notifyQueued = false;
   private notifying = false;
   private closed = false;
+  /** Backends of this store's pool: their NOTIFYs announce appends this process has already woken for. */
+  private readonly own = new Set<number>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    pool.on('connect', (client) => {
+      const pid = backendOf(client);
+      if (pid !== null) this.own.add(pid);
+    });
+    pool.on('remove', (client) => {
+      const pid = backendOf(client);
+      if (pid !== null) this.own.delete(pid);
+    });
+  }
 
   listen(): void {
     if (this.listener || this.relisten || this.closed) return;
@@ -37,7 +48,10 @@ export class Wakeups {
         this.listen();
       }, RELISTEN_MS).unref();
     };
-    client.on('notification', () => this.emitter.emit('wake'));
+    // Our own NOTIFY comes back to us too: answering it would refresh every subscription a second time per append.
+    client.on('notification', (message) => {
+      if (!this.own.has(message.processId)) this.emitter.emit('wake');
+    });
     client.on('error', dropped);
     client.on('end', dropped);
     client.connect().then(() => client.query(`listen ${NOTIFY_CHANNEL}`)).catch(dropped);
@@ -75,3 +89,6 @@ export class Wakeups {
     await listener?.end().catch(() => undefined);
   }
 }
+
+/** The server process behind a connected client (pg keeps it from the BackendKeyData message but does not type it). */
+const backendOf = (client: pg.PoolClient): number | null => (client as unknown as { processID: number | null }).processID;
