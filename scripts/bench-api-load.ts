@@ -3,7 +3,8 @@ import os from 'node:os';
 // @ts-expect-error -- autocannon ships no type declarations
 import autocannon from 'autocannon';
 
-export interface Shot { method: 'GET' | 'POST'; path: string; token: string; body?: unknown }
+/** One request: `body` goes as JSON; `text` as text/plain (webhook producers); `token` as a bearer key. */
+export interface Shot { method: 'GET' | 'POST'; path: string; token?: string; body?: unknown; text?: string }
 
 export interface Outcome {
   label: string;
@@ -17,6 +18,8 @@ export interface Outcome {
   errors: number;
   /** Sorted response times of every completed request, 2xx or not (ms). */
   latencies: Float64Array;
+  /** Sorted response times of the 2xx answers alone (ms). */
+  okLatencies: Float64Array;
   cpu: CpuShares;
 }
 
@@ -73,7 +76,7 @@ async function cpuMeter(appPid: number, pgPids: () => Promise<number[]>): Promis
   }
 }
 
-interface Tally { latencies: number[]; statuses: Record<string, number>; errors: number; sent: number; firstSent: number; lastAnswered: number }
+interface Tally { latencies: number[]; okLatencies: number[]; statuses: Record<string, number>; errors: number; sent: number; firstSent: number; lastAnswered: number }
 
 function instance(url: string, options: { connections: number; rate?: number; seconds: number }, next: () => Shot, tally: Tally): Promise<unknown> {
   const setupRequest = (request: Record<string, unknown>) => {
@@ -82,8 +85,11 @@ function instance(url: string, options: { connections: number; rate?: number; se
       ...request,
       method: shot.method,
       path: shot.path,
-      headers: { authorization: `Bearer ${shot.token}`, ...(shot.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: shot.body === undefined ? undefined : JSON.stringify(shot.body),
+      headers: {
+        ...(shot.token === undefined ? {} : { authorization: `Bearer ${shot.token}` }),
+        ...(shot.text !== undefined ? { 'content-type': 'text/plain; charset=utf-8' } : shot.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: shot.text ?? (shot.body === undefined ? undefined : JSON.stringify(shot.body)),
     };
   };
   const run = autocannon({
@@ -110,6 +116,7 @@ function instance(url: string, options: { connections: number; rate?: number; se
   });
   run.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
     tally.latencies.push(responseTime);
+    if (status >= 200 && status < 300) tally.okLatencies.push(responseTime);
     tally.lastAnswered = performance.now();
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
   });
@@ -129,7 +136,7 @@ export interface Target { url: string; pid: number; pgPids: () => Promise<number
 
 export async function load(target: Target, label: string, options: { rate?: number; connections?: number; seconds: number }, next: () => Shot): Promise<Outcome> {
   const { url } = target;
-  const tally: Tally = { latencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 };
+  const tally: Tally = { latencies: [], okLatencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 };
   const meter = await cpuMeter(target.pid, target.pgPids);
   const started = process.hrtime.bigint();
   if (options.rate) {
@@ -145,8 +152,9 @@ export async function load(target: Target, label: string, options: { rate?: numb
   // From the first request sent to the last answer: a fixed-rate run that kept up lasts `seconds`, one that fell behind longer.
   const seconds = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9;
   const latencies = Float64Array.from(tally.latencies).sort();
+  const okLatencies = Float64Array.from(tally.okLatencies).sort();
   const ok = Object.entries(tally.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  return { label, seconds, sent: tally.sent, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, cpu };
+  return { label, seconds, sent: tally.sent, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, okLatencies, cpu };
 }
 
 export const percentile = (sorted: Float64Array, p: number): number =>

@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-// @ts-expect-error -- autocannon ships no type declarations
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, resolveDatabaseServer } from '#libs/platform';
+import { load, percentile } from './bench-api-load.js';
 import { cpuMeter, sequentialScans, type CpuSpent } from './bench-webhooks-cpu.js';
 
 /**
@@ -54,40 +53,25 @@ async function call(app: Running, method: string, route: string, body: unknown, 
   return response.json();
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+interface PhaseResult { label: string; answered: number; accepted: number; tooMany: number; other: number; ack: Float64Array; prefix: string }
 
-interface PhaseResult { label: string; sent: number; accepted: number; tooMany: number; other: number; ack: number[]; prefix: string; startedAt: Date }
-
+/**
+ * Open loop at `rate` (the API bench's loader: 100 staggered autocannon instances, every connection
+ * one alert a second), so a slow answer delays no later alert, as with TradingView, which sends
+ * each alert on its own. Each alert unique, spread over the webhooks; ack percentiles over the 202s.
+ */
 async function phase(app: Running, hooks: { url: string; secret: string }[], label: string, rate: number, seconds: number, prefix: string): Promise<PhaseResult> {
   let counter = 0;
-  const ack: number[] = [];
-  const result: PhaseResult = { label, sent: 0, accepted: 0, tooMany: 0, other: 0, ack, prefix, startedAt: new Date() };
-  const instance = autocannon({
-    url: app.url,
-    connections: Math.min(400, Math.max(20, Math.ceil(rate / 25))),
-    overallRate: rate,
-    duration: Math.max(1, Math.round(seconds * SCALE)),
-    requests: [{
-      method: 'POST',
-      setupRequest: (request: Record<string, unknown>) => {
-        const i = counter++;
-        const hook = hooks[i % hooks.length];
-        const body = JSON.stringify({ secret: hook.secret, ticker: 'BENCH', action: 'buy', price: '100', strategy: 'bench', alertId: `${prefix}-${i}`, time: new Date().toISOString() });
-        return { ...request, path: hook.url, body, headers: { 'content-type': 'text/plain; charset=utf-8' } };
-      },
-    }],
+  const target = { url: app.url, pid: app.child.pid!, pgPids: async () => [] };
+  const outcome = await load(target, label, { rate, seconds: Math.max(1, Math.round(seconds * SCALE)) }, () => {
+    const i = counter++;
+    const hook = hooks[i % hooks.length];
+    const text = JSON.stringify({ secret: hook.secret, ticker: 'BENCH', action: 'buy', price: '100', strategy: 'bench', alertId: `${prefix}-${i}`, time: new Date().toISOString() });
+    return { method: 'POST', path: hook.url, text };
   });
-  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
-    result.sent++;
-    if (status === 202) {
-      result.accepted++;
-      ack.push(responseTime);
-    } else if (status === 429) result.tooMany++;
-    else result.other++;
-  });
-  await instance;
-  ack.sort((a, b) => a - b);
-  return result;
+  const accepted = outcome.statuses[202] ?? 0;
+  const tooMany = outcome.statuses[429] ?? 0;
+  return { label, answered: outcome.completed, accepted, tooMany, other: outcome.completed - accepted - tooMany + outcome.errors, ack: outcome.okLatencies, prefix };
 }
 
 /**
@@ -110,7 +94,7 @@ async function waitForProcessed(db: pg.Client, app: Running, timeoutMs: number):
 
 /**
  * lost = acknowledged but never recorded (202s beyond the recorded signals) plus recorded but never
- * processed. autocannon stops counting at the deadline, so requests still in flight then can be
+ * processed. Requests still unanswered when the loader gives up (10 s past the phase) can be
  * recorded without their 202 being counted: recorded may exceed the 202 column.
  */
 async function report(db: pg.Client, r: PhaseResult): Promise<string> {
@@ -124,7 +108,8 @@ async function report(db: pg.Client, r: PhaseResult): Promise<string> {
   const [p50, p95, p99] = rows[0].p ?? [NaN, NaN, NaN];
   const lost = Math.max(0, r.accepted - rows[0].recorded) + (rows[0].recorded - rows[0].processed);
   const ms = (n: number) => n.toFixed(1);
-  return `| ${r.label} | ${r.sent} | ${r.accepted} | ${rows[0].recorded} | ${r.tooMany} | ${r.other} | ${ms(pct(r.ack, 50))} / ${ms(pct(r.ack, 95))} / ${ms(pct(r.ack, 99))} | ${p50} / ${p95} / ${p99} | ${lost} |`;
+  const ack = (p: number) => ms(percentile(r.ack, p));
+  return `| ${r.label} | ${r.answered} | ${r.accepted} | ${rows[0].recorded} | ${r.tooMany} | ${r.other} | ${ack(50)} / ${ack(95)} / ${ack(99)} | ${p50} / ${p95} / ${p99} | ${lost} |`;
 }
 
 const cpuLine = (label: string, cpu: CpuSpent, alerts: number) =>
@@ -159,9 +144,8 @@ async function main(): Promise<void> {
     // Backlog drain: an api-only process takes in 10,000 alerts, a fresh full process drains them.
     await stop(app);
     app = await start({ DATABASE_URL: databaseUrl, ROLE: 'api' });
-    const backlog = Math.round(10_000 * SCALE);
     const before = (await db.query('select count(*)::int as n from webhook_signals')).rows[0].n;
-    const intake = await phase(app, hooks, 'backlog intake', 2000, backlog / 2000, 'p3');
+    const intake = await phase(app, hooks, 'backlog intake', 2000, 5, 'p3'); // 10,000 alerts (× BENCH_SCALE)
     await stop(app);
     const drainStart = Date.now();
     app = await start({ DATABASE_URL: databaseUrl, ROLE: 'all' });
