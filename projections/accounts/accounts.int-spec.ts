@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '#eventstore';
 import { runMigrations } from '#libs/platform';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { applyInTransactions, inRandomBatches, replay, tradingSession } from '../orders/trading-session.fixture.js';
+import { applyInTransactions, replayBothWays } from '../orders/trading-session.fixture.js';
 import { accountsProjection } from './accounts.projection.js';
 
 let seq = 0n;
@@ -75,7 +75,7 @@ describe('accounts projection', () => {
   });
 
   describe('applyBatch', () => {
-    const { tables, handles } = accountsProjection;
+    const { tables } = accountsProjection;
     const reset = () => db.query(`truncate ${tables.join(', ')}`);
     const batch = (events: RecordedEvent[]) => applyInTransactions(db, [events], accountsProjection.applyBatch!);
     const reserved = (orderId: string, reservedCash: string, accountId = 'b1') =>
@@ -105,15 +105,8 @@ describe('accounts projection', () => {
     });
 
     it.each([21, 22, 23])('leaves every row as applying the events one by one does (session %i)', async (seed) => {
-      const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
-      const batches = inRandomBatches(log, seed);
-
-      const oneByOne = await replay(db, tables, batches, async (events, tx) => {
-        for (const e of events) await accountsProjection.apply(e, tx);
-      });
-      const batched = await replay(db, tables, batches, (events, tx) => accountsProjection.applyBatch!(events, tx));
-
-      expect(new Set(log.map((e) => e.type))).toEqual(new Set(handles));
+      const { types, handles, oneByOne, batched } = await replayBothWays(db, accountsProjection, seed);
+      expect(types).toEqual(handles);
       expect(oneByOne.rows.accounts.length).toBeGreaterThan(2);
       expect(batched.rows).toEqual(oneByOne.rows);
       expect(batched.statements).toBeLessThan(oneByOne.statements);

@@ -5,7 +5,7 @@ import { orderDecider, type OrderCommand, type OrderState } from '#libs/trading'
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { ordersProjection } from './orders.projection.js';
-import { applyInTransactions, inRandomBatches, replay, tradingSession } from './trading-session.fixture.js';
+import { applyInTransactions, replayBothWays } from './trading-session.fixture.js';
 
 const recorded = (type: string, data: unknown): RecordedEvent =>
   ({ id: randomUUID(), type, data, streamId: 'order-x', revision: 0n, position: { commit: 0n, prepare: 0n }, metadata: {}, createdAt: new Date() });
@@ -77,7 +77,7 @@ describe('orders projection (PostgreSQL)', () => {
   });
 
   describe('applyBatch', () => {
-    const { tables, handles } = ordersProjection;
+    const { tables } = ordersProjection;
     const reset = () => db.query(`truncate ${tables.join(', ')} restart identity`);
     const batch = (events: RecordedEvent[]) => applyInTransactions(db, [events], ordersProjection.applyBatch!);
     const at = (second: number) => `2024-01-02T10:00:${String(second).padStart(2, '0')}.000Z`;
@@ -134,15 +134,8 @@ describe('orders projection (PostgreSQL)', () => {
     });
 
     it.each([11, 12, 13])('leaves every row as applying the events one by one does (session %i)', async (seed) => {
-      const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
-      const batches = inRandomBatches(log, seed);
-
-      const oneByOne = await replay(db, tables, batches, async (events, tx) => {
-        for (const event of events) await ordersProjection.apply(event, tx);
-      });
-      const batched = await replay(db, tables, batches, (events, tx) => ordersProjection.applyBatch!(events, tx));
-
-      expect(new Set(log.map((e) => e.type))).toEqual(new Set(handles));
+      const { types, handles, oneByOne, batched } = await replayBothWays(db, ordersProjection, seed);
+      expect(types).toEqual(handles);
       expect(oneByOne.rows.orders.length).toBeGreaterThan(50);
       expect(batched.rows).toEqual(oneByOne.rows);
       // Fills stay two statements each; placements and status changes share theirs.

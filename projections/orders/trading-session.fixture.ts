@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RecordedEvent } from '#eventstore';
+import type { Projection, RecordedEvent } from '#eventstore';
 import { checkBars, type Bar } from '#libs/market-data';
 import {
   accountDecider, orderDecider, OrderRejectedError, TradingError,
@@ -228,4 +228,19 @@ export async function replay(db: DataSource, tables: readonly string[], batches:
   await db.query(`truncate ${tables.join(', ')} restart identity`);
   const statements = await applyInTransactions(db, batches, write);
   return { rows: await rowsOf(db, tables), statements };
+}
+
+/**
+ * One seeded session of the events `projection` handles, replayed twice into its tables in the same
+ * random batches: event by event through `apply`, then through `applyBatch`.
+ */
+export async function replayBothWays(db: DataSource, projection: Projection, seed: number) {
+  const handles = projection.handles as readonly string[];
+  const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
+  const batches = inRandomBatches(log, seed);
+  const oneByOne = await replay(db, projection.tables, batches, async (events, tx) => {
+    for (const event of events) await projection.apply(event, tx);
+  });
+  const batched = await replay(db, projection.tables, batches, (events, tx) => projection.applyBatch!(events, tx));
+  return { types: new Set(log.map((e) => e.type)), handles: new Set(handles), oneByOne, batched };
 }

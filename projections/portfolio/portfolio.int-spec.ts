@@ -4,7 +4,7 @@ import type { RecordedEvent } from '#eventstore';
 import { accountDecider, type AccountCommand, type AccountEvent, type AccountState } from '#libs/trading';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { applyInTransactions, inRandomBatches, replay, tradingSession } from '../orders/trading-session.fixture.js';
+import { applyInTransactions, replayBothWays } from '../orders/trading-session.fixture.js';
 import { portfolioProjection } from './portfolio.projection.js';
 
 const recorded = (type: string, data: unknown): RecordedEvent =>
@@ -76,7 +76,7 @@ describe('portfolio projection (PostgreSQL)', () => {
   });
 
   describe('applyBatch', () => {
-    const { tables, handles } = portfolioProjection;
+    const { tables } = portfolioProjection;
     const reset = () => db.query(`truncate ${tables.join(', ')}`);
     const batch = (events: RecordedEvent[]) => applyInTransactions(db, [events], portfolioProjection.applyBatch!);
     const opened = (accountId: string, openingDeposit: string) =>
@@ -111,15 +111,8 @@ describe('portfolio projection (PostgreSQL)', () => {
     });
 
     it.each([31, 32, 33])('leaves every row as applying the events one by one does (session %i)', async (seed) => {
-      const log = tradingSession(seed, 500).filter((e) => handles.includes(e.type));
-      const batches = inRandomBatches(log, seed);
-
-      const oneByOne = await replay(db, tables, batches, async (events, tx) => {
-        for (const e of events) await portfolioProjection.apply(e, tx);
-      });
-      const batched = await replay(db, tables, batches, (events, tx) => portfolioProjection.applyBatch!(events, tx));
-
-      expect(new Set(log.map((e) => e.type))).toEqual(new Set(handles));
+      const { types, handles, oneByOne, batched } = await replayBothWays(db, portfolioProjection, seed);
+      expect(types).toEqual(handles);
       expect(oneByOne.rows.portfolio_snapshots.length).toBeGreaterThan(50);
       expect(batched.rows).toEqual(oneByOne.rows);
       expect(batched.statements).toBeLessThan(oneByOne.statements);
