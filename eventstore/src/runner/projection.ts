@@ -16,8 +16,10 @@ export interface Projection {
   apply(event: RecordedEvent, tx: EntityManager): Promise<void>;
   /**
    * Applies a whole batch in its transaction; when present the runner calls it instead of `apply`
-   * per event. For sagas that can act on independent streams at once (their appends then share
-   * the store's write-combined transactions) and write their rows in one statement at the end.
+   * per event. For projections that write runs of events set-based (applyInSegments: one statement
+   * per run instead of one per event), and for sagas that can act on independent streams at once
+   * (their appends then share the store's write-combined transactions) and write their rows in one
+   * statement at the end.
    * Same contract as `apply`: a throw rolls back the batch's rows and checkpoint, and the batch
    * is redelivered, so every effect outside the transaction must be idempotent.
    */
