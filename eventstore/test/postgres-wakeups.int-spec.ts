@@ -45,23 +45,29 @@ describe('append wake-ups (PostgreSQL LISTEN/NOTIFY)', () => {
     const listenerSaw: number[] = [];
     const spy = new pg.Client({ connectionString: db.url });
     await spy.connect();
-    spy.on('notification', (message) => listenerSaw.push(message.processId));
-    await spy.query(`listen ${NOTIFY_CHANNEL}`);
-    wakes = 0;
-    wakeups.appended();
-    expect(wakes).toBe(1); // local subscribers are woken at once
-    await until(() => listenerSaw.length === 1); // the NOTIFY went out (other processes hear it)...
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(wakes).toBe(1); // ...and coming back to our own listener it woke no one again
-    await spy.end();
+    try {
+      spy.on('notification', (message) => listenerSaw.push(message.processId));
+      await spy.query(`listen ${NOTIFY_CHANNEL}`);
+      wakes = 0;
+      wakeups.appended();
+      expect(wakes).toBe(1); // local subscribers are woken at once
+      await until(() => listenerSaw.length === 1); // the NOTIFY went out (other processes hear it)...
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(wakes).toBe(1); // ...and coming back to our own listener it woke no one again
+    } finally {
+      await spy.end(); // also when an expectation fails: an open client would keep jest from exiting
+    }
   });
 
   it('wakes this process for a NOTIFY from another process', async () => {
     wakes = 0;
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
-    await other.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
-    await until(() => wakes === 1);
-    await other.end();
+    try {
+      await other.query(`select pg_notify('${NOTIFY_CHANNEL}', '')`);
+      await until(() => wakes === 1);
+    } finally {
+      await other.end();
+    }
   });
 });
