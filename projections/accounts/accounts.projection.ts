@@ -1,4 +1,4 @@
-import { applyInSegments, type Projection, type RecordedEvent, type SegmentRule } from '#eventstore';
+import { runsOf, withSetBasedRuns, type Projection, type RecordedEvent } from '#eventstore';
 import type { AccountEvent, AccountOpened, OrderFundsReserved } from '#libs/trading';
 import type { EntityManager } from 'typeorm';
 
@@ -31,21 +31,16 @@ async function holdForOrders(tx: EntityManager, run: RecordedEvent[]): Promise<v
 }
 
 /** Reservations of distinct orders commute; fills and releases cut the run, as they change what it wrote. */
-const RESERVATION_RUNS: SegmentRule<RecordedEvent> = { isHot: (event) => event.type === 'OrderFundsReserved' };
+const RESERVATION_RUNS = runsOf<RecordedEvent>('OrderFundsReserved');
 
 /**
  * Name, settings, cash and the cash held per open order. Every number is the one the account decider computed.
  * A batch writes each run of reservations (most of the log under load) in one statement, not one per event.
  */
-export const accountsProjection: Projection = {
+export const accountsProjection: Projection = withSetBasedRuns({
   name: 'accounts',
   handles: ['AccountOpened', 'AccountSettingsChanged', 'FundsDeposited', 'FundsWithdrawn', 'OrderFundsReserved', 'FillSettled', 'OrderReservationReleased'],
   tables: ['accounts', 'account_reservations'],
-  // Hot runs are a statement or two whatever their length, so a live batch may be long without
-  // holding its transaction id (which every subscriber waits for) any longer.
-  batchSize: 100,
-  applyBatch: (events, tx) =>
-    applyInSegments(events, RESERVATION_RUNS, { hot: (run) => holdForOrders(tx, run), single: (event) => accountsProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
     const event = { type: recorded.type, data: recorded.data } as AccountEvent;
     switch (event.type) {
@@ -76,7 +71,7 @@ export const accountsProjection: Projection = {
         return;
     }
   },
-};
+}, RESERVATION_RUNS, holdForOrders);
 
 const setCash = (tx: EntityManager, data: { accountId: string; cashAfter: string; at: string }) =>
   tx.query('update accounts set cash = $2, updated_at = $3 where account_id = $1', [data.accountId, data.cashAfter, data.at]);

@@ -1,4 +1,4 @@
-import { applyInSegments, type Projection, type RecordedEvent, type SegmentRule } from '#eventstore';
+import { runsOf, withSetBasedRuns, type Projection, type RecordedEvent, type SegmentRule } from '#eventstore';
 import type { FillData, OrderEvent, OrderSpec } from '#libs/trading';
 import type { EntityManager } from 'typeorm';
 
@@ -17,8 +17,6 @@ export const ORDER_EVENT_TYPES = ['OrderPlaced', ...Object.keys(statusOf)] as Or
 type LifecycleEvent = Exclude<OrderEvent, { type: 'OrderPartiallyFilled' | 'OrderFilled' }>;
 type StatusEvent = Exclude<LifecycleEvent, { type: 'OrderPlaced' }>;
 
-/** Placements and status changes are most of the log; fills carry running totals and stay one by one. */
-const LIFECYCLE = new Set<string>(['OrderPlaced', 'OrderAccepted', 'OrderRejected', 'OrderTriggered', 'OrderCancelled', 'OrderExpired']);
 const setsReason = (event: StatusEvent): event is Extract<StatusEvent, { type: 'OrderRejected' | 'OrderCancelled' }> =>
   event.type === 'OrderRejected' || event.type === 'OrderCancelled';
 
@@ -88,7 +86,8 @@ async function recordStatusChanges(tx: EntityManager, changes: StatusChange[]): 
  * exists is a no-op one by one), so such a placement starts a new run. Never in a valid log.
  */
 const LIFECYCLE_RUNS: SegmentRule<RecordedEvent> = {
-  isHot: (event) => LIFECYCLE.has(event.type),
+  // Placements and status changes are most of the log; fills carry running totals and stay one by one.
+  ...runsOf('OrderPlaced', 'OrderAccepted', 'OrderRejected', 'OrderTriggered', 'OrderCancelled', 'OrderExpired'),
   startsNewRun: (event, run) => {
     const { orderId } = event.data as { orderId: string };
     return event.type === 'OrderPlaced' && run.some((e) => e.type !== 'OrderPlaced' && (e.data as { orderId: string }).orderId === orderId);
@@ -107,15 +106,10 @@ async function recordLifecycle(tx: EntityManager, run: RecordedEvent[]): Promise
  * Orders and fills as traders list them; every event carries what its row needs, so no event is re-read.
  * A batch writes each run of placements and status changes in two statements at most, not one per event.
  */
-export const ordersProjection: Projection = {
+export const ordersProjection: Projection = withSetBasedRuns({
   name: 'orders',
   handles: ORDER_EVENT_TYPES,
   tables: ['orders', 'fills'],
-  // Hot runs are a statement or two whatever their length, so a live batch may be long without
-  // holding its transaction id (which every subscriber waits for) any longer.
-  batchSize: 100,
-  applyBatch: (events, tx) =>
-    applyInSegments(events, LIFECYCLE_RUNS, { hot: (run) => recordLifecycle(tx, run), single: (event) => ordersProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
     const event = recorded as unknown as OrderEvent;
     switch (event.type) {
@@ -142,4 +136,4 @@ export const ordersProjection: Projection = {
         await tx.query('update orders set status = $2, updated_at = $3 where order_id = $1', [event.data.orderId, statusOf[event.type], event.data.at]);
     }
   },
-};
+}, LIFECYCLE_RUNS, recordLifecycle);

@@ -1,4 +1,4 @@
-import { applyInSegments, type Projection, type RecordedEvent, type SegmentRule } from '#eventstore';
+import { runsOf, withSetBasedRuns, type Projection, type RecordedEvent } from '#eventstore';
 import { latestBar, type MarketBarsRecorded } from '#libs/market-data';
 import type { AccountEvent, OrderFundsReserved } from '#libs/trading';
 import type { EntityManager } from 'typeorm';
@@ -71,21 +71,16 @@ async function holdForOrders(tx: EntityManager, run: RecordedEvent[]): Promise<v
 }
 
 /** Reservations of distinct orders commute; fills, releases and prices cut the run, as they read what it wrote. */
-const RESERVATION_RUNS: SegmentRule<RecordedEvent> = { isHot: (event) => event.type === 'OrderFundsReserved' };
+const RESERVATION_RUNS = runsOf<RecordedEvent>('OrderFundsReserved');
 
 /**
  * Cash, reservations and positions as the account's events state them (FillSettled carries its results).
  * A batch writes each run of reservations (most of the log under load) in one statement, not two per event.
  */
-export const portfolioProjection: Projection = {
+export const portfolioProjection: Projection = withSetBasedRuns({
   name: 'portfolio',
   handles: ['AccountOpened', 'FundsDeposited', 'FundsWithdrawn', 'OrderFundsReserved', 'FillSettled', 'OrderReservationReleased', 'MarketBarsRecorded'],
   tables: ['portfolio_accounts', 'portfolio_reservations', 'portfolio_positions', 'portfolio_marks', 'portfolio_snapshots'],
-  // Hot runs are a statement or two whatever their length, so a live batch may be long without
-  // holding its transaction id (which every subscriber waits for) any longer.
-  batchSize: 100,
-  applyBatch: (events, tx) =>
-    applyInSegments(events, RESERVATION_RUNS, { hot: (run) => holdForOrders(tx, run), single: (event) => portfolioProjection.apply(event, tx) }),
   async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
     if (recorded.type === 'MarketBarsRecorded') return markBars(tx, recorded.data as MarketBarsRecorded['data']);
     const event = recorded as unknown as AccountEvent;
@@ -127,7 +122,7 @@ export const portfolioProjection: Projection = {
         return;
     }
   },
-};
+}, RESERVATION_RUNS, holdForOrders);
 
 /** Sets what an order still holds (0 removes it) and moves the account's total by the difference. */
 async function holdOnly(tx: EntityManager, accountId: string, orderId: string, cash: string): Promise<void> {

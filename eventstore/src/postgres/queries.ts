@@ -28,7 +28,6 @@ export function readStreamQuery(streamId: string, options: ReadStreamOptions): Q
   };
 }
 
-/** Read-all pages through settled rows only, so paging forwards never steps over a late commit. */
 /** The stream's row joined to its events: no row, no stream; a row of nulls, a stream with none in range. */
 export function readStreamWithExistenceQuery(streamId: string, options: ReadStreamOptions): QueryConfig {
   const events = readStreamQuery(streamId, options);
@@ -39,6 +38,7 @@ export function readStreamWithExistenceQuery(streamId: string, options: ReadStre
   };
 }
 
+/** Read-all pages through settled rows only, so paging forwards never steps over a late commit. */
 export function readAllQuery(options: ReadAllOptions): QueryConfig {
   const backwards = options.direction === 'backwards';
   const values: unknown[] = [];

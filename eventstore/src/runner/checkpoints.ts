@@ -49,10 +49,6 @@ const expectedParams = (name: string, expected: Expected) => [
 const STANDS = `name = $1 and generation = $2 and commit_position is not distinct from $3::numeric and prepare_position is not distinct from $4::bigint`;
 
 /**
- * Locks the row if it still stands where expected, in one statement; false when a rebuild or a
- * stray second runner moved it (the caller's subscription is stale).
- */
-/**
  * A batch's commit need not wait for its WAL flush: rows and checkpoint are derived from events
  * that are already durable, and commit or vanish together, so a batch lost in a server crash is
  * applied again from the checkpoint, identically. Acknowledged writes (appends) stay synchronous;
@@ -61,6 +57,10 @@ const STANDS = `name = $1 and generation = $2 and commit_position is not distinc
  */
 const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
+/**
+ * Locks the row if it still stands where expected, in one statement; false when a rebuild or a
+ * stray second runner moved it (the caller's subscription is stale).
+ */
 export async function lockCheckpoint(db: EntityManager, name: string, expected: Expected): Promise<boolean> {
   const rows: unknown[] = await db.query(`select ${ASYNC_COMMIT} from projection_checkpoints where ${STANDS} for update`, expectedParams(name, expected));
   return rows.length === 1;

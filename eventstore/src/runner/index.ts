@@ -4,4 +4,4 @@ export * from './rebuild.js';
 export { inLanes, oneQueryAtATime } from './lanes.js';
 export { readCheckpoint } from './checkpoints.js';
 export { LeaderLocks } from './leader-locks.js';
-export { applyInSegments, segmentsOf, type Segment, type SegmentRule, type SegmentWriter } from './segments.js';
+export { applyInSegments, runsOf, segmentsOf, withSetBasedRuns, type Segment, type SegmentRule, type SegmentWriter } from './segments.js';

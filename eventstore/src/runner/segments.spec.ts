@@ -1,4 +1,4 @@
-import { applyInSegments, segmentsOf, type Segment, type SegmentRule } from './segments.js';
+import { applyInSegments, runsOf, segmentsOf, type Segment, type SegmentRule } from './segments.js';
 
 /** Upper case is hot; a letter repeated within a run starts a new one. */
 const rule: SegmentRule<string> = {
@@ -44,5 +44,16 @@ describe('applyInSegments', () => {
       single: async (event) => { written.push(`(${event})`); },
     });
     expect(written).toEqual(['AB', '(x)', 'C']);
+  });
+});
+
+describe('runsOf', () => {
+  it('makes one run of the named types in any mix, and cuts at every other type', () => {
+    const events = ['A', 'B', 'A', 'C', 'B'].map((type, i) => ({ type, i }));
+    expect(segmentsOf(events, runsOf('A', 'B'))).toEqual([
+      { kind: 'hot', events: [events[0], events[1], events[2]] },
+      { kind: 'single', event: events[3] },
+      { kind: 'hot', events: [events[4]] },
+    ]);
   });
 });
