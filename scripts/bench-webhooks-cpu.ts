@@ -12,7 +12,7 @@ function ticksOf(pid: number): number {
 }
 
 export interface CpuSpent {
-  /** CPU seconds of the product process and of its PostgreSQL backends (this bench's own connection excluded). */
+  /** CPU seconds of the product's processes and of its PostgreSQL backends (this bench's own connection excluded). */
   app: number;
   pg: number;
 }
@@ -22,15 +22,16 @@ export interface CpuSpent {
  * other work, CPU per alert is comparable between runs where wall-clock latencies are not.
  * Linux only (zeros elsewhere). Backends that come and go between the two readings are missed.
  */
-export async function cpuMeter(appPid: number, db: pg.Client): Promise<() => Promise<CpuSpent>> {
+export async function cpuMeter(appPids: number[], db: pg.Client): Promise<() => Promise<CpuSpent>> {
   const backends = async () =>
     (await db.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid));
   const pgAt = new Map((await backends()).map((pid) => [pid, ticksOf(pid)]));
-  const appAt = ticksOf(appPid);
+  const appTicks = () => appPids.reduce((sum, pid) => sum + ticksOf(pid), 0);
+  const appAt = appTicks();
   return async () => {
     let pgTicks = 0;
     for (const pid of await backends()) pgTicks += ticksOf(pid) - (pgAt.get(pid) ?? 0);
-    return { app: (ticksOf(appPid) - appAt) / 100, pg: pgTicks / 100 };
+    return { app: (appTicks() - appAt) / 100, pg: pgTicks / 100 };
   };
 }
 

@@ -14,6 +14,13 @@ export interface RunningApp {
 
 /** Largest request body accepted; bigger ones get 413 before any parsing. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+/**
+ * Connections the kernel may hold complete but not yet accepted (capped by net.core.somaxconn).
+ * Node's default of 511 overflowed when a burst of alert producers connected at once while the
+ * event loop was busy: each dropped handshake cost its sender a 1 s SYN retransmit, the largest
+ * part of intake's tail (bench:webhooks, 16,467 listen drops in one run; 107 with 4,096).
+ */
+const LISTEN_BACKLOG = 4096;
 
 /** Database (embedded when nothing else is configured), migrations, event store, then HTTP. */
 export async function startApp(config: AppConfig, options: { projections?: Projection[] } = {}): Promise<RunningApp> {
@@ -29,7 +36,7 @@ export async function startApp(config: AppConfig, options: { projections?: Proje
   );
   app.useLogger(app.get(Logger));
   setupDocs(app);
-  await app.listen(config.PORT, config.HOST);
+  await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
