@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { LeaderLocks } from './leader-locks.js';
 import type { EventStore, Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
 import { inBatches } from './batches.js';
-import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from './checkpoints.js';
+import { inCheckpointedTransaction, readCheckpoint } from './checkpoints.js';
 import { eventFilterOf, type Projection, type ProjectionState, type ProjectionStatus } from './projection.js';
 
 export interface RunnerOptions {
@@ -167,17 +167,14 @@ export class ProjectionRunner {
     const last = events[events.length - 1];
     const { name } = this.projection;
     const expected = { generation, position: this.position };
-    await this.db.transaction(async (tx) => {
-      // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either
-      // moved the checkpoint, our subscription is stale, the batch rolls back and we restart.
-      // Projections lock first, in the same order as a rebuild (row, then tables): no deadlock.
-      // Sagas check, lock and write in the one closing statement (see lockCheckpointLast).
-      const lockFirst = !this.projection.lockCheckpointLast;
-      if (lockFirst && !(await lockCheckpoint(tx, name, expected))) throw new CheckpointMoved();
+    // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either
+    // moved the checkpoint, our subscription is stale, the batch rolls back and we restart.
+    // Sagas check, lock and write only in the closing statement (see lockCheckpointLast).
+    const applied = await inCheckpointedTransaction(this.db, name, expected, { position: last.position, applied: events.length }, !this.projection.lockCheckpointLast, async (tx) => {
       if (this.projection.applyBatch) await this.projection.applyBatch(events, tx);
       else for (const event of events) await this.projection.apply(event, tx);
-      if (!(await advanceCheckpoint(tx, name, expected, last.position, events.length))) throw new CheckpointMoved();
     });
+    if (!applied) throw new CheckpointMoved();
     this.position = last.position;
     this.eventsApplied += events.length;
     this.lastEventAt = last.createdAt.getTime();
