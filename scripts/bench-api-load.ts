@@ -44,7 +44,8 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => {
+/** utime + stime in clock ticks (100/s on Linux) of these processes; one that has exited counts 0. */
+export const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => {
   try {
     return sum + procTicks(pid);
   } catch {

@@ -1,15 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-
-/** utime + stime in clock ticks (100/s on Linux) of one process; 0 once it has exited. */
-function ticksOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
+import { ticksOf } from './bench-api-load.js';
 
 export interface CpuSpent {
   /** CPU seconds of the product's processes and of its PostgreSQL backends (this bench's own connection excluded). */
@@ -25,13 +15,12 @@ export interface CpuSpent {
 export async function cpuMeter(appPids: number[], db: pg.Client): Promise<() => Promise<CpuSpent>> {
   const backends = async () =>
     (await db.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid));
-  const pgAt = new Map((await backends()).map((pid) => [pid, ticksOf(pid)]));
-  const appTicks = () => appPids.reduce((sum, pid) => sum + ticksOf(pid), 0);
-  const appAt = appTicks();
+  const pgAt = new Map((await backends()).map((pid) => [pid, ticksOf([pid])]));
+  const appAt = ticksOf(appPids);
   return async () => {
     let pgTicks = 0;
-    for (const pid of await backends()) pgTicks += ticksOf(pid) - (pgAt.get(pid) ?? 0);
-    return { app: (appTicks() - appAt) / 100, pg: pgTicks / 100 };
+    for (const pid of await backends()) pgTicks += ticksOf([pid]) - (pgAt.get(pid) ?? 0);
+    return { app: (ticksOf(appPids) - appAt) / 100, pg: pgTicks / 100 };
   };
 }
 

@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import pg from 'pg';
-import { dropDatabase, ensureDatabase, resolveDatabaseServer } from '#libs/platform';
 import { load, percentile } from './bench-api-load.js';
+import { ADMIN_TOKEN, call, freshDatabase, startProduct, type Product } from './bench-api-support.js';
 import { cpuMeter, sequentialScans, type CpuSpent } from './bench-webhooks-cpu.js';
 
 /**
@@ -17,54 +14,23 @@ import { cpuMeter, sequentialScans, type CpuSpent } from './bench-webhooks-cpu.j
  * BENCH_SCALE (e.g. 0.1 for a quick run), BENCH_WORKER=1 (an api process and a worker process instead of one), BENCH_APP_ARGS (node flags for the product process,
  * e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-const ADMIN = `bench-admin-${randomBytes(12).toString('hex')}`;
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const WEBHOOKS = 50;
-const MAIN = path.resolve('dist/apps/api/src/main.js');
 
-interface Process { child: ChildProcess; url: string; exited: Promise<unknown> }
 /** The product: one process, or (BENCH_WORKER=1) an api process serving HTTP beside a worker running projections and sagas. */
-interface Running { url: string; pids: number[]; exited: Promise<unknown>; processes: Process[] }
+interface Running { url: string; pids: number[]; exited: Promise<unknown>; processes: Product[] }
 
 const SPLIT = process.env.BENCH_WORKER === '1';
 
-async function spawnProduct(env: Record<string, string>): Promise<Process> {
-  const nodeArgs = process.env.BENCH_APP_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ADMIN_TOKEN: ADMIN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    void exited.then(() => reject(new Error(`app exited before listening:\n${output}`)));
-  });
-  return { child, url, exited };
-}
-
 /** `api`: intake alone, nothing processed (the backlog phase's intake). */
 async function start(databaseUrl: string, role: 'all' | 'api'): Promise<Running> {
-  const env = { DATABASE_URL: databaseUrl };
-  const processes = role === 'all' && SPLIT
-    ? await Promise.all([spawnProduct({ ...env, ROLE: 'api' }), spawnProduct({ ...env, ROLE: 'worker' })])
-    : [await spawnProduct({ ...env, ROLE: role })];
+  const nodeArgs = process.env.BENCH_APP_ARGS?.split(' ').filter(Boolean) ?? [];
+  const startAs = (ROLE: string) => startProduct(databaseUrl, { env: { ROLE }, nodeArgs });
+  const processes = role === 'all' && SPLIT ? await Promise.all([startAs('api'), startAs('worker')]) : [await startAs(role)];
   return { url: processes[0].url, pids: processes.map((p) => p.child.pid!), exited: Promise.race(processes.map((p) => p.exited)), processes };
 }
 
-async function stop(app: Running): Promise<void> {
-  for (const p of app.processes) p.child.kill('SIGTERM');
-  await Promise.all(app.processes.map((p) => p.exited));
-}
-
-async function call(app: Running, method: string, route: string, body: unknown, token: string): Promise<any> {
-  const response = await fetch(`${app.url}${route}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-  if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const stop = (app: Running) => Promise.all(app.processes.map((p) => p.stop()));
 
 interface PhaseResult { label: string; answered: number; accepted: number; tooMany: number; other: number; ack: Float64Array; prefix: string }
 
@@ -129,17 +95,16 @@ const cpuLine = (label: string, cpu: CpuSpent, alerts: number) =>
   `CPU ${label}: ${alerts} alerts processed; product ${((cpu.app * 1000) / alerts).toFixed(2)} ms/alert, PostgreSQL ${((cpu.pg * 1000) / alerts).toFixed(2)} ms/alert`;
 
 async function main(): Promise<void> {
-  const server = await resolveDatabaseServer({ databaseUrl: process.env.DATABASE_URL, dataDir: path.resolve('.data/bench') });
-  const name = `bench_webhooks_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = await ensureDatabase(server.url, name);
+  const database = await freshDatabase('bench_webhooks');
+  const databaseUrl = database.url;
   const db = new pg.Client({ connectionString: databaseUrl });
   let app = await start(databaseUrl, 'all');
   try {
     await db.connect();
     const hooks: { url: string; secret: string }[] = [];
     for (let i = 0; i < WEBHOOKS; i++) {
-      const { apiKey } = await call(app, 'POST', '/accounts', { name: `bench ${i}`, openingDeposit: '1000000000' }, ADMIN);
-      hooks.push(await call(app, 'POST', '/webhooks', { strategy: 'bench', sizing: { mode: 'fixed_quantity', quantity: '1' }, orderDefaults: { type: 'limit' } }, apiKey));
+      const { apiKey } = await call(app.url, 'POST', '/accounts', { name: `bench ${i}`, openingDeposit: '1000000000' }, ADMIN_TOKEN);
+      hooks.push(await call(app.url, 'POST', '/webhooks', { strategy: 'bench', sizing: { mode: 'fixed_quantity', quantity: '1' }, orderDefaults: { type: 'limit' } }, apiKey));
     }
     const lines = ['| phase | answered | 202 | recorded | 429 | other | ack p50 / p95 / p99 (ms) | receipt→processing p50 / p95 / p99 (ms) | lost |', '|---|---|---|---|---|---|---|---|---|'];
     const cpuLines: string[] = [];
@@ -184,8 +149,7 @@ async function main(): Promise<void> {
   } finally {
     await stop(app).catch(() => undefined);
     await db.end().catch(() => undefined);
-    await dropDatabase(server.url, name).catch(() => undefined);
-    await server.stop();
+    await database.drop();
   }
 }
 

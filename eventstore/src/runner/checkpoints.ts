@@ -94,7 +94,10 @@ export async function inCheckpointedTransaction(
   try {
     if (lockFirst) {
       const [, lock] = (await client.query(`begin; select ${ASYNC_COMMIT} from projection_checkpoints where ${stands(client, name, expected)} for update`)) as unknown as pg.QueryResult[];
-      if (lock.rowCount !== 1) return await rolledBack(client);
+      if (lock.rowCount !== 1) {
+        await client.query('rollback');
+        return false;
+      }
     } else {
       await client.query('begin');
     }
@@ -117,11 +120,6 @@ export async function inCheckpointedTransaction(
   } finally {
     await runner.release();
   }
-}
-
-async function rolledBack(client: pg.PoolClient): Promise<false> {
-  await client.query('rollback');
-  return false;
 }
 
 /** Empties the projection's tables and rewinds it, in one transaction; a running runner notices the new generation. */
