@@ -21,6 +21,8 @@ export interface Outcome {
   /** Sorted response times of the 2xx answers alone (ms). */
   okLatencies: Float64Array;
   cpu: CpuShares;
+  /** 2xx answers to the warm-up's requests (sent before the measured window opened). */
+  warmupOk: number;
 }
 
 export interface CpuShares {
@@ -79,7 +81,10 @@ async function cpuMeter(appPid: number, pgPids: () => Promise<number[]>): Promis
 
 interface Tally { latencies: number[]; okLatencies: number[]; statuses: Record<string, number>; errors: number; sent: number; firstSent: number; lastAnswered: number }
 
-function instance(url: string, options: { connections: number; rate?: number; seconds: number }, next: () => Shot, tally: Tally): Promise<unknown> {
+const newTally = (): Tally => ({ latencies: [], okLatencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 });
+
+/** `tallyAt(t)`: the tally of a request sent at `t` (performance.now()): the warm-up's or the measured window's. */
+function instance(url: string, options: { connections: number; rate?: number; seconds: number }, next: () => Shot, tallyAt: (sentAt: number) => Tally): Promise<unknown> {
   const setupRequest = (request: Record<string, unknown>) => {
     const shot = next();
     return {
@@ -110,20 +115,26 @@ function instance(url: string, options: { connections: number; rate?: number; se
       client.setRequests([{ setupRequest }]);
       // autocannon's own `sent` adds each client's rate up front; this counts the writes.
       client.on('request', () => {
-        if (!tally.sent++) tally.firstSent = performance.now();
+        const now = performance.now();
+        const tally = tallyAt(now);
+        if (!tally.sent++) tally.firstSent = now;
       });
     },
     requests: [{ setupRequest }],
   });
   run.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+    const now = performance.now();
+    const tally = tallyAt(now - responseTime);
     tally.latencies.push(responseTime);
     if (status >= 200 && status < 300) tally.okLatencies.push(responseTime);
-    tally.lastAnswered = performance.now();
+    tally.lastAnswered = now;
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
   });
-  run.on('reqError', () => tally.errors++);
+  run.on('reqError', () => tallyAt(performance.now()).errors++);
   return run;
 }
+
+export interface Target { url: string; pid: number; pgPids: () => Promise<number[]> }
 
 /**
  * `rate`: a fixed arrival rate. autocannon's overallRate lets each connection send its share of a
@@ -132,30 +143,38 @@ function instance(url: string, options: { connections: number; rate?: number; se
  * 100 instances started 10 ms apart, each connection sending one request per second: 10 requests
  * arrive every 10 ms, and a slow response delays nothing else (open loop while responses take < 1 s).
  * Without `rate`: closed loop at full speed over `connections` (the peak run).
+ * `warmupSeconds`: load before the measured window, on the same connections; the outcome counts only
+ * requests sent after it (its CPU shares too), and `warmupOk` the warm-up's answers.
  */
-export interface Target { url: string; pid: number; pgPids: () => Promise<number[]> }
-
-export async function load(target: Target, label: string, options: { rate?: number; connections?: number; seconds: number }, next: () => Shot): Promise<Outcome> {
+export async function load(target: Target, label: string, options: { rate?: number; connections?: number; seconds: number; warmupSeconds?: number }, next: () => Shot): Promise<Outcome> {
   const { url } = target;
-  const tally: Tally = { latencies: [], okLatencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 };
-  const meter = await cpuMeter(target.pid, target.pgPids);
+  // The warm-up runs on the same connections right before the measured window: opening a thousand
+  // connections and a hundred load instances at once costs the load generator most of a core for a
+  // second, a burst no steady client population makes, and it used to open every measured window.
+  const warmupMs = (options.warmupSeconds ?? 0) * 1000;
+  const warmup = newTally();
+  const tally = newTally();
+  const opensAt = performance.now() + warmupMs;
+  const tallyAt = (sentAt: number) => (sentAt < opensAt ? warmup : tally);
+  const meter = new Promise<Awaited<ReturnType<typeof cpuMeter>>>((resolve) => setTimeout(() => resolve(cpuMeter(target.pid, target.pgPids)), warmupMs));
   const started = process.hrtime.bigint();
+  const seconds = options.seconds + warmupMs / 1000;
   if (options.rate) {
     const slots = Math.min(100, options.rate);
     if (options.rate % slots !== 0) throw new Error(`rate ${options.rate} must be a multiple of ${slots}`);
     const perSlot = options.rate / slots;
     await Promise.all(Array.from({ length: slots }, (_, k) => new Promise((resolve) => setTimeout(resolve, (k * 1000) / slots))
-      .then(() => instance(url, { connections: perSlot, rate: perSlot, seconds: options.seconds }, next, tally))));
+      .then(() => instance(url, { connections: perSlot, rate: perSlot, seconds }, next, tallyAt))));
   } else {
-    await instance(url, { connections: options.connections ?? 32, seconds: options.seconds }, next, tally);
+    await instance(url, { connections: options.connections ?? 32, seconds }, next, tallyAt);
   }
-  const cpu = await meter();
+  const cpu = await (await meter)();
   // From the first request sent to the last answer: a fixed-rate run that kept up lasts `seconds`, one that fell behind longer.
-  const seconds = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9;
+  const span = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9 - warmupMs / 1000;
   const latencies = Float64Array.from(tally.latencies).sort();
   const okLatencies = Float64Array.from(tally.okLatencies).sort();
-  const ok = Object.entries(tally.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  return { label, seconds, sent: tally.sent, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, okLatencies, cpu };
+  const okOf = (t: Tally) => Object.entries(t.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+  return { label, seconds: span, sent: tally.sent, completed: latencies.length, ok: okOf(tally), statuses: tally.statuses, errors: tally.errors, latencies, okLatencies, cpu, warmupOk: okOf(warmup) };
 }
 
 export const percentile = (sorted: Float64Array, p: number): number =>

@@ -8,7 +8,8 @@ import { freshDatabase, PRICES, seed, startProduct, waitForCount, waitForQuiet, 
 
 /**
  * `npm run bench:api`: the built product as a separate process on a fresh database, seeded through
- * its API (bench-api-support.ts). Runs, each after a warm-up at the same load: health, signals,
+ * its API (bench-api-support.ts). Runs, each measured after a warm-up at the same load on the same
+ * connections (BENCH_WARMUP s, not counted): health, signals,
  * portfolio (fixed rate); peak (Get Signals, closed loop); orders (Submit Order over 50 accounts,
  * fixed rate); orders-one-peak (one account, closed loop: its capacity); orders-one (one account at
  * the fixed rate). Env: DATABASE_URL (a server: a database is created and dropped), BENCH_RATE (1000),
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     // Each measured run's span on the monotonic clock, which V8 also stamps its profile samples with: a profile can be cut to one run.
     const spans: { label: string; startUs: number; endUs: number }[] = [];
     const measured = async (run: () => Promise<Outcome>) => {
-      const startUs = Number(process.hrtime.bigint() / 1000n);
+      const startUs = Number(process.hrtime.bigint() / 1000n) + WARMUP * 1e6;
       const outcome = await run();
       spans.push({ label: outcome.label, startUs, endUs: Number(process.hrtime.bigint() / 1000n) });
       if (profileDir) writeFileSync(path.join(profileDir, `spans-${pid}.json`), JSON.stringify(spans, null, 1));
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
     const perRequest = async (before: number, outcome: Outcome) => {
       await new Promise((resolve) => setTimeout(resolve, 1_200)); // backends publish their counts at most once a second
       const n = (await transactions()) - before - 2; // our own two reads
-      if (outcome.completed) console.log(`  ≈ ${(n / Math.max(1, outcome.completed)).toFixed(1)} PostgreSQL transactions per answered request (request path and the background work it caused)`);
+      const answered = outcome.warmupOk + outcome.completed; // the count covers the warm-up too
+      if (outcome.completed) console.log(`  ≈ ${(n / Math.max(1, answered)).toFixed(1)} PostgreSQL transactions per answered request (request path and the background work it caused)`);
     };
     /** Waits until the orders of a write run (clientOrderId prefix) reached the read model and the sagas and projections went quiet. */
     const settle = async (placed: string, answered: number) => {
@@ -95,22 +97,20 @@ async function main(): Promise<void> {
     /** `placed`: the clientOrderId prefix of a write run; unless `noSettle`, the next run starts once its orders are all in the read model. */
     const fixedRate = async (name: string, label: string, next: () => Shot, placed?: string, noSettle = false) => {
       if (!wanted(name)) return;
-      const warmup = WARMUP > 0 ? (await load(target, `${label} warm-up`, { rate: RATE, seconds: WARMUP }, next)).ok : 0;
       const tx = await transactions();
-      const outcome = await measured(() => load(target, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS }, next));
+      const outcome = await measured(() => load(target, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS, warmupSeconds: WARMUP }, next));
       outcomes.push(outcome);
       console.log(row(outcome));
-      if (placed && !noSettle) await settle(placed, warmup + outcome.ok);
+      if (placed && !noSettle) await settle(placed, outcome.warmupOk + outcome.ok);
       await perRequest(tx, outcome);
     };
     const closedLoop = async (name: string, label: string, connections: number, next: () => Shot, placed?: string) => {
       if (!wanted(name)) return;
-      const warmup = WARMUP > 0 ? (await load(target, `${label} warm-up`, { connections, seconds: WARMUP }, next)).ok : 0;
       const tx = await transactions();
-      const outcome = await measured(() => load(target, `${label} (${connections} connections, closed loop)`, { connections, seconds: SECONDS }, next));
+      const outcome = await measured(() => load(target, `${label} (${connections} connections, closed loop)`, { connections, seconds: SECONDS, warmupSeconds: WARMUP }, next));
       outcomes.push(outcome);
       console.log(row(outcome));
-      if (placed) await settle(placed, warmup + outcome.ok);
+      if (placed) await settle(placed, outcome.warmupOk + outcome.ok);
       await perRequest(tx, outcome);
     };
 
