@@ -184,4 +184,75 @@ describe('projection runner (PostgreSQL)', () => {
     expect(await db.query('select count(*)::int as n from saga_rows')).toEqual([{ n: 5 }]);
     expect(await db.query(`select events_applied::int as n, generation from projection_checkpoints where name = 'moving'`)).toEqual([{ n: 5, generation: 1 }]);
   });
+
+  describe('a pipelined saga', () => {
+    /** Batches of three; the first waits until the second has started acting, then (optionally) fails. */
+    function pipelinedSaga(name: string, table: string, failFirstOnce: boolean) {
+      const log: string[] = [];
+      let calls = 0;
+      let failed = false;
+      let secondStarted!: () => void;
+      const second = new Promise<void>((resolve) => (secondStarted = resolve));
+      const saga = asSaga({
+        name,
+        handles: [name],
+        tables: [],
+        batchSize: 3,
+        pipelined: 2,
+        apply: () => Promise.reject(new Error('unused')),
+        async applyBatch(batch, tx, context) {
+          const call = ++calls;
+          log.push(`act ${call}`);
+          if (call === 2) secondStarted();
+          if (call === 1) {
+            await second;
+            if (failFirstOnce && !failed) {
+              failed = true;
+              log.push('fail 1');
+              throw new Error('the first batch fails while the second acts');
+            }
+          }
+          await context!.previousCommitted;
+          for (const e of batch) await tx.query(`insert into ${table} (event_id, call) values ($1, $2)`, [e.id, call]);
+          log.push(`wrote ${call}`);
+        },
+      });
+      return { saga, log };
+    }
+
+    it('starts acting on the next batch before the one ahead commits, and commits them in log order', async () => {
+      await db.query('create table pipelined_rows (event_id uuid primary key, call int not null)');
+      const { saga, log } = pipelinedSaga('Pipelined', 'pipelined_rows', false);
+      await store.appendToStream('pipelined-1', events(6, 'Pipelined'));
+      const runner = new ProjectionRunner(saga, store, db, { retryMs: 30 });
+      runner.start();
+      await until(() => runner.status().eventsApplied === 6);
+      await runner.stop();
+      expect(log.slice(0, 4)).toEqual(['act 1', 'act 2', 'wrote 1', 'wrote 2']);
+      expect(await db.query('select call, count(*)::int as n from pipelined_rows group by call order by call')).toEqual([{ call: 1, n: 3 }, { call: 2, n: 3 }]);
+      expect(await db.query(`select events_applied::int as n from projection_checkpoints where name = 'Pipelined'`)).toEqual([{ n: 6 }]);
+    });
+
+    it('rolls the next batch back with a failed one and redelivers both, each event applied once', async () => {
+      await db.query('create table pipelined_failing_rows (event_id uuid primary key, call int not null)');
+      const { saga, log } = pipelinedSaga('PipelinedFailing', 'pipelined_failing_rows', true);
+      await store.appendToStream('pipelinedfailing-1', events(6, 'PipelinedFailing'));
+      const runner = new ProjectionRunner(saga, store, db, { retryMs: 30 });
+      runner.start();
+      await until(() => runner.status().eventsApplied === 6);
+      await runner.stop();
+      // The second batch acted, then found the first failed and wrote nothing; both came again.
+      expect(log.slice(0, 3)).toEqual(['act 1', 'act 2', 'fail 1']);
+      expect(log).not.toContain('wrote 2');
+      const rows: { call: number; n: number }[] = await db.query('select call, count(*)::int as n from pipelined_failing_rows group by call order by call');
+      expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(6);
+      expect(rows.every((r) => r.call > 2)).toBe(true);
+      expect(await db.query(`select events_applied::int as n from projection_checkpoints where name = 'PipelinedFailing'`)).toEqual([{ n: 6 }]);
+    });
+
+    it('is refused for a projection that locks its checkpoint first', () => {
+      const projection: Projection = { name: 'eager', handles: ['Eager'], tables: [], pipelined: 2, apply: () => Promise.resolve() };
+      expect(() => new ProjectionRunner(projection, store, db)).toThrow('only a saga');
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inLanes, oneQueryAtATime, type Projection, type RecordedEvent } from '#eventstore';
+import { Lanes, oneQueryAtATime, type BatchContext, type Projection, type RecordedEvent } from '#eventstore';
 import type { SignalData } from '#libs/signals';
 import type { OrderIntent } from '#libs/webhooks';
 import { Histogram, register } from 'prom-client';
@@ -38,6 +38,13 @@ export const AUTO_TRADING_PARTITIONS = 4;
  * A crash redoes at most this many signals, idempotently.
  */
 export const AUTO_TRADING_BATCH = 500;
+/**
+ * Batches a lane acts on at once. A signal then waits for the batch ahead only to be delivered, not
+ * for it to finish acting (saga delivery p50 82 → 59 ms at 1,000 alerts/s; four deep, 33 ms). Each
+ * batch in flight holds a connection of the product's pool of 20 for its transaction: four lanes
+ * two deep take eight, four deep would take sixteen, and leave too few for the projections and reads.
+ */
+export const AUTO_TRADING_PIPELINE = 2;
 
 // Every lane asks for every signal's account: hashed once per account, not lanes x signals times.
 const accountHashes = new Map<string, number>();
@@ -73,11 +80,15 @@ const actionable = (event: RecordedEvent, partition: number, partitions: number)
  * completes it, so it never orders twice nor re-sizes from a position the first run changed.
  */
 export function autoTradingSaga(deps: PlacementDeps, partition = 0, partitions = 1): Projection {
-  async function applyBatch(events: RecordedEvent[], tx: EntityManager): Promise<void> {
+  // Outlive the batch: the next batch starts acting while this one finishes (pipelined), and an
+  // account's signals wait for its earlier ones whichever batch they came in.
+  const accounts = new Lanes();
+  async function applyBatch(events: RecordedEvent[], tx: EntityManager, context?: BatchContext): Promise<void> {
     const signals = events.flatMap((event) => actionable(event, partition, partitions));
     if (!signals.length) return;
     const reads = oneQueryAtATime(tx);
-    const handled = (await inLanes(runsOf(signals), (run) => run[0].signal.accountId, (run) => actOnRun(deps, reads, run))).flat();
+    const handled = (await accounts.run(runsOf(signals), (run) => run[0].signal.accountId, (run) => actOnRun(deps, reads, run))).flat();
+    await context?.previousCommitted; // the outcome rows are the batch's first write
     await recordOutcomes(tx, handled);
     for (const h of handled) signalProcessingSeconds.observe({ outcome: h.result.outcome }, latencyMsOf(h) / 1000);
   }
@@ -86,6 +97,7 @@ export function autoTradingSaga(deps: PlacementDeps, partition = 0, partitions =
     handles: ['SignalRecorded'],
     tables: [],
     batchSize: AUTO_TRADING_BATCH,
+    pipelined: AUTO_TRADING_PIPELINE,
     applyBatch,
     apply: (event, tx) => applyBatch([event], tx),
   };

@@ -19,6 +19,14 @@ export interface RunnerOptions {
 /** Thrown inside a batch when the checkpoint moved under us (a rebuild, or a second runner). */
 class CheckpointMoved extends Error {}
 
+const lastPosition = (batch: SubscriptionMessage[]): Position | undefined => {
+  for (let i = batch.length - 1; i >= 0; i--) {
+    const message = batch[i];
+    if (message.kind === 'event') return message.event.position;
+  }
+  return undefined;
+};
+
 /**
  * Runs one projection from the durable subscription: once per cluster (PostgreSQL advisory lock),
  * rows and checkpoint in one transaction, restart from the stored checkpoint after any failure.
@@ -46,6 +54,7 @@ export class ProjectionRunner {
     private readonly db: DataSource,
     options: RunnerOptions = {},
   ) {
+    if ((projection.pipelined ?? 1) > 1 && !projection.lockCheckpointLast) throw new Error(`${projection.name}: only a saga (lockCheckpointLast) can be pipelined`);
     this.locks = options.locks ?? LeaderLocks.forDataSource(db);
     // Small enough that a batch's transaction (which every subscription in the cluster waits for) stays short.
     this.batchSize = options.batchSize ?? 100;
@@ -123,13 +132,27 @@ export class ProjectionRunner {
       filter: eventFilterOf(this.projection),
     });
     const watchdog = this.watchForRebuild(checkpoint.generation);
+    // Batches acting at once (one unless pipelined): the oldest is awaited before another is pulled,
+    // and each waits for the one before it to commit before it commits.
+    const inFlight: Promise<void>[] = [];
+    let previous: Promise<void> = Promise.resolve();
+    let after = checkpoint.position;
     try {
       for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), () => this.currentBatchSize())) {
-        if (this.stopping) return;
-        await this.applyBatch(batch, checkpoint.generation);
+        if (this.stopping) break;
+        const current = this.applyBatch(batch, checkpoint.generation, after, previous);
+        after = lastPosition(batch) ?? after;
+        previous = current;
+        // A failure noticed while waiting for the next events ends the subscription, so it surfaces now.
+        current.catch(() => this.subscription?.unsubscribe().catch(() => undefined));
+        inFlight.push(current);
+        if (inFlight.length >= (this.projection.pipelined ?? 1)) await inFlight.shift();
       }
+      await previous;
     } finally {
       clearInterval(watchdog);
+      // Nothing of this subscription's batches may still act when the runner restarts from the checkpoint.
+      await previous.catch(() => undefined);
     }
   }
 
@@ -157,22 +180,24 @@ export class ProjectionRunner {
     return timer;
   }
 
-  private async applyBatch(batch: SubscriptionMessage[], generation: number): Promise<void> {
+  private async applyBatch(batch: SubscriptionMessage[], generation: number, after: Position | null, previous: Promise<void>): Promise<void> {
     const events = batch.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
-    if (events.length) await this.applyEvents(events, generation);
+    if (events.length) await this.applyEvents(events, { generation, position: after }, previous);
+    else await previous;
     if (batch.some((m) => m.kind === 'caughtUp')) this.markLive();
   }
 
-  private async applyEvents(events: RecordedEvent[], generation: number): Promise<void> {
+  /** `expected`: where the batch before this one leaves the checkpoint; it commits first (`previous`). */
+  private async applyEvents(events: RecordedEvent[], expected: { generation: number; position: Position | null }, previous: Promise<void>): Promise<void> {
     const last = events[events.length - 1];
     const { name } = this.projection;
-    const expected = { generation, position: this.position };
     // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either
     // moved the checkpoint, our subscription is stale, the batch rolls back and we restart.
     // Sagas check, lock and write only in the closing statement (see lockCheckpointLast).
     const applied = await inCheckpointedTransaction(this.db, name, expected, { position: last.position, applied: events.length }, !this.projection.lockCheckpointLast, async (tx) => {
-      if (this.projection.applyBatch) await this.projection.applyBatch(events, tx);
+      if (this.projection.applyBatch) await this.projection.applyBatch(events, tx, { previousCommitted: previous });
       else for (const event of events) await this.projection.apply(event, tx);
+      await previous;
     });
     if (!applied) throw new CheckpointMoved();
     this.position = last.position;

@@ -23,7 +23,7 @@ export interface Projection {
    * Same contract as `apply`: a throw rolls back the batch's rows and checkpoint, and the batch
    * is redelivered, so every effect outside the transaction must be idempotent.
    */
-  applyBatch?(events: RecordedEvent[], tx: EntityManager): Promise<void>;
+  applyBatch?(events: RecordedEvent[], tx: EntityManager, context?: BatchContext): Promise<void>;
   /** Events per transaction; defaults to the runner's. Sagas acting event by event use small batches (each event issues commands). */
   readonly batchSize?: number;
   /**
@@ -34,6 +34,19 @@ export interface Projection {
    * same lock order on both sides avoids a deadlock (sagas are never rebuilt).
    */
   readonly lockCheckpointLast?: boolean;
+  /**
+   * Batches acting at once (default 1). Sagas only (with lockCheckpointLast): the runner starts
+   * acting on the next batches while this one is still at work, so an event waits for the batches
+   * ahead of it only to commit, not to finish acting; each holds a pooled connection meanwhile. The saga must keep one key's effects in order across batches (`Lanes`) and make no
+   * write before `context.previousCommitted` resolves: a write takes a transaction id, which every
+   * subscription in the cluster would then wait for. Batches still commit in log order.
+   */
+  readonly pipelined?: number;
+}
+
+export interface BatchContext {
+  /** Resolves once the batch before this one has committed; rejects if it failed (this one then rolls back too). */
+  readonly previousCommitted: Promise<void>;
 }
 
 /** Marks a projection as a saga for the runner, keeping the original object as its prototype. */

@@ -1,0 +1,67 @@
+import { inLanes, Lanes } from './lanes.js';
+
+/** A promise settled from outside, to hold one item's act until the test lets it go. */
+function gate() {
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('lanes', () => {
+  it('acts on one key in order and on different keys at once, answering in input order', async () => {
+    const log: string[] = [];
+    const results = await inLanes(['a1', 'b1', 'a2', 'b2'], (item) => item[0], async (item) => {
+      log.push(`start ${item}`);
+      await settle();
+      log.push(`end ${item}`);
+      return item.toUpperCase();
+    });
+    expect(results).toEqual(['A1', 'B1', 'A2', 'B2']);
+    expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'));
+    expect(log.indexOf('start b1')).toBeLessThan(log.indexOf('end a1'));
+  });
+
+  it("makes a later batch's items of a key wait for that key's earlier batch, and lets other keys go at once", async () => {
+    const lanes = new Lanes();
+    const held = gate();
+    const started: string[] = [];
+    const act = async (item: string) => {
+      started.push(item);
+      if (item === 'a1') await held.promise;
+      return item;
+    };
+    const first = lanes.run(['a1'], (item) => item[0], act);
+    const second = lanes.run(['a2', 'b1'], (item) => item[0], act);
+    await settle();
+    expect(started).toEqual(['a1', 'b1']);
+    held.open();
+    expect(await first).toEqual(['a1']);
+    expect(await second).toEqual(['a2', 'b1']);
+    expect(started).toEqual(['a1', 'b1', 'a2']);
+  });
+
+  it("fails a later batch's items of a key whose earlier lane failed, without acting on them, and starts clean once both settled", async () => {
+    const lanes = new Lanes();
+    const held = gate();
+    const started: string[] = [];
+    const act = async (item: string) => {
+      started.push(item);
+      if (item === 'a1') await held.promise;
+      return item;
+    };
+    const first = lanes.run(['a1'], (item) => item[0], act);
+    const second = lanes.run(['a2', 'b1'], (item) => item[0], act);
+    held.fail(new Error('outage'));
+    await expect(first).rejects.toThrow('outage');
+    await expect(second).rejects.toThrow('outage');
+    expect(started).toEqual(['a1', 'b1']);
+    // The redelivered batch finds no failed lane left behind.
+    expect(await lanes.run(['a3', 'a4'], (item) => item[0], act)).toEqual(['a3', 'a4']);
+  });
+});
