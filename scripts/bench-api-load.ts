@@ -21,8 +21,8 @@ export interface Outcome {
   /** Sorted response times of the 2xx answers alone (ms). */
   okLatencies: Float64Array;
   cpu: CpuShares;
-  /** 2xx answers to the warm-up's requests (sent before the measured window opened). */
-  warmupOk: number;
+  /** The warm-up's requests (sent before the measured window opened), counted alike; no CPU shares. */
+  warmup?: Omit<Outcome, 'cpu' | 'warmup'>;
 }
 
 export interface CpuShares {
@@ -144,9 +144,12 @@ export interface Target { url: string; pid: number; pgPids: () => Promise<number
  * arrive every 10 ms, and a slow response delays nothing else (open loop while responses take < 1 s).
  * Without `rate`: closed loop at full speed over `connections` (the peak run).
  * `warmupSeconds`: load before the measured window, on the same connections; the outcome counts only
- * requests sent after it (its CPU shares too), and `warmupOk` the warm-up's answers.
+ * requests sent after it (its CPU shares too), and `warmup` the warm-up's own.
+ * `opensAt` (performance.now()) is when the measured window opens, for a `next` that labels its shots by window.
  */
-export async function load(target: Target, label: string, options: { rate?: number; connections?: number; seconds: number; warmupSeconds?: number }, next: () => Shot): Promise<Outcome> {
+export async function load(
+  target: Target, label: string, options: { rate?: number; connections?: number; seconds: number; warmupSeconds?: number }, next: (opensAt: number) => Shot,
+): Promise<Outcome> {
   const { url } = target;
   // The warm-up runs on the same connections right before the measured window: opening a thousand
   // connections and a hundred load instances at once costs the load generator most of a core for a
@@ -159,22 +162,27 @@ export async function load(target: Target, label: string, options: { rate?: numb
   const meter = new Promise<Awaited<ReturnType<typeof cpuMeter>>>((resolve) => setTimeout(() => resolve(cpuMeter(target.pid, target.pgPids)), warmupMs));
   const started = process.hrtime.bigint();
   const seconds = options.seconds + warmupMs / 1000;
+  const shot = () => next(opensAt);
   if (options.rate) {
     const slots = Math.min(100, options.rate);
     if (options.rate % slots !== 0) throw new Error(`rate ${options.rate} must be a multiple of ${slots}`);
     const perSlot = options.rate / slots;
     await Promise.all(Array.from({ length: slots }, (_, k) => new Promise((resolve) => setTimeout(resolve, (k * 1000) / slots))
-      .then(() => instance(url, { connections: perSlot, rate: perSlot, seconds }, next, tallyAt))));
+      .then(() => instance(url, { connections: perSlot, rate: perSlot, seconds }, shot, tallyAt))));
   } else {
-    await instance(url, { connections: options.connections ?? 32, seconds }, next, tallyAt);
+    await instance(url, { connections: options.connections ?? 32, seconds }, shot, tallyAt);
   }
   const cpu = await (await meter)();
-  // From the first request sent to the last answer: a fixed-rate run that kept up lasts `seconds`, one that fell behind longer.
-  const span = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9 - warmupMs / 1000;
+  return { ...counted(label, tally, started, warmupMs), cpu, ...(warmupMs > 0 && { warmup: counted(`${label} warm-up`, warmup, started, 0) }) };
+}
+
+/** From the first request sent to the last answer: a fixed-rate run that kept up lasts its seconds, one that fell behind longer. */
+function counted(label: string, tally: Tally, started: bigint, skippedMs: number): Omit<Outcome, 'cpu' | 'warmup'> {
+  const seconds = tally.lastAnswered > tally.firstSent ? (tally.lastAnswered - tally.firstSent) / 1000 : Number(process.hrtime.bigint() - started) / 1e9 - skippedMs / 1000;
   const latencies = Float64Array.from(tally.latencies).sort();
   const okLatencies = Float64Array.from(tally.okLatencies).sort();
-  const okOf = (t: Tally) => Object.entries(t.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  return { label, seconds: span, sent: tally.sent, completed: latencies.length, ok: okOf(tally), statuses: tally.statuses, errors: tally.errors, latencies, okLatencies, cpu, warmupOk: okOf(warmup) };
+  const ok = Object.entries(tally.statuses).filter(([s]) => s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+  return { label, seconds, sent: tally.sent, completed: latencies.length, ok, statuses: tally.statuses, errors: tally.errors, latencies, okLatencies };
 }
 
 export const percentile = (sorted: Float64Array, p: number): number =>

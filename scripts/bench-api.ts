@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const perRequest = async (before: number, outcome: Outcome) => {
       await new Promise((resolve) => setTimeout(resolve, 1_200)); // backends publish their counts at most once a second
       const n = (await transactions()) - before - 2; // our own two reads
-      const answered = outcome.warmupOk + outcome.completed; // the count covers the warm-up too
+      const answered = (outcome.warmup?.ok ?? 0) + outcome.completed; // the count covers the warm-up too
       if (outcome.completed) console.log(`  ≈ ${(n / Math.max(1, answered)).toFixed(1)} PostgreSQL transactions per answered request (request path and the background work it caused)`);
     };
     /** Waits until the orders of a write run (clientOrderId prefix) reached the read model and the sagas and projections went quiet. */
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       const outcome = await measured(() => load(target, `${label} @ ${RATE.toLocaleString('en-US')}/s`, { rate: RATE, seconds: SECONDS, warmupSeconds: WARMUP }, next));
       outcomes.push(outcome);
       console.log(row(outcome));
-      if (placed && !noSettle) await settle(placed, outcome.warmupOk + outcome.ok);
+      if (placed && !noSettle) await settle(placed, (outcome.warmup?.ok ?? 0) + outcome.ok);
       await perRequest(tx, outcome);
     };
     const closedLoop = async (name: string, label: string, connections: number, next: () => Shot, placed?: string) => {
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       const outcome = await measured(() => load(target, `${label} (${connections} connections, closed loop)`, { connections, seconds: SECONDS, warmupSeconds: WARMUP }, next));
       outcomes.push(outcome);
       console.log(row(outcome));
-      if (placed) await settle(placed, outcome.warmupOk + outcome.ok);
+      if (placed) await settle(placed, (outcome.warmup?.ok ?? 0) + outcome.ok);
       await perRequest(tx, outcome);
     };
 
