@@ -9,6 +9,16 @@ export interface RunnerOptions {
   batchSize?: number;
   /** Events per transaction once live (see currentBatchSize); at most batchSize. */
   liveBatchSize?: number;
+  /**
+   * A live projection (not a saga) that has caught up starts its next batch at most this often (ms),
+   * so events gather into fewer, longer batches. Each batch is a transaction that holds a transaction
+   * id, which every subscription in the cluster waits for (the settled-log rule), and costs its
+   * bookkeeping round trips: at 1,000 orders/s five projections each ran ~65 batches/s of ~15
+   * events and one of them nearly always held an id. 20 ms (default): PostgreSQL CPU per order
+   * -15 %, webhook receipt-to-processing p50 122 → 79 ms, read models at most 20 ms later. 0: off.
+   * Sagas are not spaced: their batches are the product's own processing.
+   */
+  liveBatchIntervalMs?: number;
   /** How often a standby instance retries the cluster-wide lock, and the back-off after a failure. */
   retryMs?: number;
   clock?: () => number;
@@ -42,6 +52,7 @@ export class ProjectionRunner {
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly liveBatchSize: number;
+  private readonly liveBatchIntervalMs: number;
   private readonly locks: LeaderLocks;
   private readonly retryMs: number;
   private readonly clock: () => number;
@@ -59,6 +70,7 @@ export class ProjectionRunner {
     // Small enough that a batch's transaction (which every subscription in the cluster waits for) stays short.
     this.batchSize = options.batchSize ?? 100;
     this.liveBatchSize = options.liveBatchSize ?? 10;
+    this.liveBatchIntervalMs = projection.lockCheckpointLast ? 0 : options.liveBatchIntervalMs ?? 20;
     this.retryMs = options.retryMs ?? 1000;
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? (() => undefined);
@@ -140,6 +152,7 @@ export class ProjectionRunner {
     try {
       for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), () => this.currentBatchSize())) {
         if (this.stopping) break;
+        const startedAt = performance.now();
         const current = this.applyBatch(batch, checkpoint.generation, after, previous);
         after = lastPosition(batch) ?? after;
         previous = current;
@@ -147,6 +160,7 @@ export class ProjectionRunner {
         current.catch(() => this.subscription?.unsubscribe().catch(() => undefined));
         inFlight.push(current);
         if (inFlight.length >= (this.projection.pipelined ?? 1)) await inFlight.shift();
+        await this.gather(batch.length, startedAt);
       }
       await previous;
     } finally {
@@ -164,6 +178,13 @@ export class ProjectionRunner {
    */
   private currentBatchSize(): number {
     return this.projection.batchSize ?? (this.state === 'live' ? Math.min(this.liveBatchSize, this.batchSize) : this.batchSize);
+  }
+
+  /** Live, lets events gather until `liveBatchIntervalMs` after the last batch started (see the option); after a full batch, none. */
+  private gather(lastSize: number, lastStartedAt: number): Promise<void> {
+    const wait = lastStartedAt + this.liveBatchIntervalMs - performance.now();
+    const caughtUp = this.state === 'live' && lastSize < this.currentBatchSize();
+    return caughtUp && wait > 0 && !this.stopping ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
   }
 
   /** An idle runner still notices a rebuild: it ends its subscription and restarts from the reset checkpoint. */
