@@ -13,6 +13,20 @@ function gate() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Lanes whose act on 'a1' waits for the gate; `started` lists the items acted on, in order. */
+function heldOnA1() {
+  const lanes = new Lanes();
+  const held = gate();
+  const started: string[] = [];
+  const act = async (item: string) => {
+    started.push(item);
+    if (item === 'a1') await held.promise;
+    return item;
+  };
+  const run = (items: string[]) => lanes.run(items, (item) => item[0], act);
+  return { held, started, run };
+}
+
 describe('lanes', () => {
   it('acts on one key in order and on different keys at once, answering in input order', async () => {
     const log: string[] = [];
@@ -28,16 +42,9 @@ describe('lanes', () => {
   });
 
   it("makes a later batch's items of a key wait for that key's earlier batch, and lets other keys go at once", async () => {
-    const lanes = new Lanes();
-    const held = gate();
-    const started: string[] = [];
-    const act = async (item: string) => {
-      started.push(item);
-      if (item === 'a1') await held.promise;
-      return item;
-    };
-    const first = lanes.run(['a1'], (item) => item[0], act);
-    const second = lanes.run(['a2', 'b1'], (item) => item[0], act);
+    const { held, started, run } = heldOnA1();
+    const first = run(['a1']);
+    const second = run(['a2', 'b1']);
     await settle();
     expect(started).toEqual(['a1', 'b1']);
     held.open();
@@ -47,21 +54,14 @@ describe('lanes', () => {
   });
 
   it("fails a later batch's items of a key whose earlier lane failed, without acting on them, and starts clean once both settled", async () => {
-    const lanes = new Lanes();
-    const held = gate();
-    const started: string[] = [];
-    const act = async (item: string) => {
-      started.push(item);
-      if (item === 'a1') await held.promise;
-      return item;
-    };
-    const first = lanes.run(['a1'], (item) => item[0], act);
-    const second = lanes.run(['a2', 'b1'], (item) => item[0], act);
+    const { held, started, run } = heldOnA1();
+    const first = run(['a1']);
+    const second = run(['a2', 'b1']);
     held.fail(new Error('outage'));
     await expect(first).rejects.toThrow('outage');
     await expect(second).rejects.toThrow('outage');
     expect(started).toEqual(['a1', 'b1']);
     // The redelivered batch finds no failed lane left behind.
-    expect(await lanes.run(['a3', 'a4'], (item) => item[0], act)).toEqual(['a3', 'a4']);
+    expect(await run(['a3', 'a4'])).toEqual(['a3', 'a4']);
   });
 });
