@@ -79,9 +79,15 @@ async function cpuMeter(appPid: number, pgPids: () => Promise<number[]>): Promis
   }
 }
 
-interface Tally { latencies: number[]; okLatencies: number[]; statuses: Record<string, number>; errors: number; sent: number; firstSent: number; lastAnswered: number }
+interface Tally {
+  latencies: number[]; okLatencies: number[]; statuses: Record<string, number>; errors: number; sent: number; firstSent: number; lastAnswered: number;
+  /** BENCH_TIMELINE=1: [second of sending, latency] per answer, to tell a steady tail from a few stalled seconds. */
+  timeline?: [number, number][];
+}
 
-const newTally = (): Tally => ({ latencies: [], okLatencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0 });
+const newTally = (): Tally => ({
+  latencies: [], okLatencies: [], statuses: {}, errors: 0, sent: 0, firstSent: 0, lastAnswered: 0, ...(process.env.BENCH_TIMELINE === '1' && { timeline: [] }),
+});
 
 /** `tallyAt(t)`: the tally of a request sent at `t` (performance.now()): the warm-up's or the measured window's. */
 function instance(url: string, options: { connections: number; rate?: number; seconds: number }, next: () => Shot, tallyAt: (sentAt: number) => Tally): Promise<unknown> {
@@ -126,6 +132,7 @@ function instance(url: string, options: { connections: number; rate?: number; se
     const now = performance.now();
     const tally = tallyAt(now - responseTime);
     tally.latencies.push(responseTime);
+    tally.timeline?.push([now - responseTime, responseTime]);
     if (status >= 200 && status < 300) tally.okLatencies.push(responseTime);
     tally.lastAnswered = now;
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
@@ -173,7 +180,22 @@ export async function load(
     await instance(url, { connections: options.connections ?? 32, seconds }, shot, tallyAt);
   }
   const cpu = await (await meter)();
+  if (tally.timeline) console.log(`  ${label}, per second sent (n / p50 / p99 ms): ${perSecond(tally.timeline, opensAt)}`);
   return { ...counted(label, tally, started, warmupMs), cpu, ...(warmupMs > 0 && { warmup: counted(`${label} warm-up`, warmup, started, 0) }) };
+}
+
+function perSecond(timeline: [number, number][], from: number): string {
+  const seconds = new Map<number, number[]>();
+  for (const [sentAt, latency] of timeline) {
+    const second = Math.floor((sentAt - from) / 1000);
+    const latencies = seconds.get(second);
+    if (latencies) latencies.push(latency);
+    else seconds.set(second, [latency]);
+  }
+  return [...seconds].sort(([a], [b]) => a - b).map(([second, latencies]) => {
+    const sorted = Float64Array.from(latencies).sort();
+    return `${second}: ${sorted.length} / ${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 99).toFixed(0)}`;
+  }).join(' · ');
 }
 
 /** From the first request sent to the last answer: a fixed-rate run that kept up lasts its seconds, one that fell behind longer. */

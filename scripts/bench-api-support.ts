@@ -21,10 +21,11 @@ export interface Product {
 /**
  * `profileDir`: the app runs under `node --cpu-prof` and writes its profile there when stopped.
  * `main`: another build's entry point (a baseline to compare with), this build's by default.
- * `nodeArgs`: more flags for node (e.g. bench:webhooks' BENCH_APP_ARGS).
+ * `nodeArgs`: more flags for node; by default BENCH_APP_ARGS's, space-separated (e.g. "--import ./eld.mjs" or
+ * "--max-semi-space-size=64"), so every bench that starts the product takes them.
  */
 export async function startProduct(databaseUrl: string, options: { profileDir?: string; env?: Record<string, string>; main?: string; nodeArgs?: string[] } = {}): Promise<Product> {
-  const flags = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...(options.nodeArgs ?? [])];
+  const flags = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...(options.nodeArgs ?? process.env.BENCH_APP_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...flags, options.main ?? MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', ADMIN_TOKEN, DATABASE_URL: databaseUrl, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,8 @@ import { freshDatabase, PRICES, seed, startProduct, waitForCount, waitForQuiet, 
  * fixed rate); orders-one-peak (one account, closed loop: its capacity); orders-one (one account at
  * the fixed rate). Env: DATABASE_URL (a server: a database is created and dropped), BENCH_RATE (1000),
  * BENCH_SECONDS (20), BENCH_WARMUP (5), BENCH_PEAK_CONNECTIONS (32), BENCH_ONLY (comma list of runs),
- * BENCH_SIGNALS (signals per signal account, 500), BENCH_CPU_PROF=1 (the product runs under
+ * BENCH_SIGNALS (signals per signal account, 500), BENCH_APP_ARGS (node flags for the product), BENCH_TIMELINE=1
+ * (each run's per-second p50 / p99 as well), BENCH_CPU_PROF=1 (the product runs under
  * `node --cpu-prof`; the profile goes to .data/bench/profiles when it stops, with spans-<pid>.json:
  * each measured run's start and end on the profile's clock).
  */

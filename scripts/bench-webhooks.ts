@@ -24,8 +24,7 @@ const SPLIT = process.env.BENCH_WORKER === '1';
 
 /** `api`: intake alone, nothing processed (the backlog phase's intake). */
 async function start(databaseUrl: string, role: 'all' | 'api'): Promise<Running> {
-  const nodeArgs = process.env.BENCH_APP_ARGS?.split(' ').filter(Boolean) ?? [];
-  const startAs = (ROLE: string) => startProduct(databaseUrl, { env: { ROLE }, nodeArgs });
+  const startAs = (ROLE: string) => startProduct(databaseUrl, { env: { ROLE } });
   const processes = role === 'all' && SPLIT ? await Promise.all([startAs('api'), startAs('worker')]) : [await startAs(role)];
   return { url: processes[0].url, pids: processes.map((p) => p.child.pid!), exited: Promise.race(processes.map((p) => p.exited)), processes };
 }
