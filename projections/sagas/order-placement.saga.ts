@@ -96,8 +96,6 @@ export function orderPlacementSaga(deps: PlacementDeps): Projection {
     name: 'order-placement',
     handles: ['OrderPlaced'],
     tables: [],
-    // Acting is concurrent across accounts and the batch writes no rows: its length holds up no one.
-    batchSize: 200,
     applyBatch,
     apply: (event, tx) => applyBatch([event], tx),
   };

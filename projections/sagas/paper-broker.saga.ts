@@ -64,9 +64,6 @@ export function paperBrokerSaga({ commands, broker, log = stderrLog }: PaperBrok
     name: 'paper-broker',
     handles: ['OrderPlaced', 'OrderAccepted', ...TERMINAL, 'MarketBarsRecorded'],
     tables: ['paper_working_orders'],
-    // Order events are noted in memory and written set-based: at the sagas' default of 20 events a
-    // batch, 1,000 orders/s (two events each) outran the broker, whose lag then delayed every fill.
-    batchSize: 200,
     applyBatch,
     apply: (event, tx) => applyBatch([event], tx),
   };

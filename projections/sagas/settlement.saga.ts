@@ -23,8 +23,6 @@ export function settlementSaga({ commands, log = stderrLog }: { commands: Comman
     name: 'order-settlement',
     handles: ['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired', 'OrderRejected'],
     tables: [],
-    // Acting is concurrent across accounts and the batch writes no rows: its length holds up no one.
-    batchSize: 200,
     applyBatch,
     apply: (event, tx) => applyBatch([event], tx),
   };

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { LeaderLocks } from './leader-locks.js';
-import type { EventStore, Position, RecordedEvent, Subscription, SubscriptionMessage } from '../types.js';
+import type { EventStore, Position, RecordedEvent, Subscription } from '../types.js';
 import { inBatches } from './batches.js';
-import { inCheckpointedTransaction, readCheckpoint } from './checkpoints.js';
+import { inCheckpointedTransaction, readCheckpoint, type Expected } from './checkpoints.js';
 import { eventFilterOf, type Projection, type ProjectionState, type ProjectionStatus } from './projection.js';
 
 export interface RunnerOptions {
@@ -29,14 +29,6 @@ export interface RunnerOptions {
 
 /** Thrown inside a batch when the checkpoint moved under us (a rebuild, or a second runner). */
 class CheckpointMoved extends Error {}
-
-const lastPosition = (batch: SubscriptionMessage[]): Position | undefined => {
-  for (let i = batch.length - 1; i >= 0; i--) {
-    const message = batch[i];
-    if (message.kind === 'event') return message.event.position;
-  }
-  return undefined;
-};
 
 /**
  * Runs one projection from the durable subscription: once per cluster (PostgreSQL advisory lock),
@@ -154,8 +146,9 @@ export class ProjectionRunner {
       for await (const batch of inBatches(this.subscription[Symbol.asyncIterator](), () => this.currentBatchSize())) {
         if (this.stopping) break;
         const startedAt = performance.now();
-        const current = this.applyBatch(batch, checkpoint.generation, after, previous);
-        after = lastPosition(batch) ?? after;
+        const events = batch.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
+        const current = this.applyBatch(events, batch.some((m) => m.kind === 'caughtUp'), { generation: checkpoint.generation, position: after }, previous);
+        after = events.at(-1)?.position ?? after;
         previous = current;
         // A failure noticed while waiting for the next events ends the subscription, so it surfaces now.
         current.catch(() => this.subscription?.unsubscribe().catch(() => undefined));
@@ -203,15 +196,14 @@ export class ProjectionRunner {
     return timer;
   }
 
-  private async applyBatch(batch: SubscriptionMessage[], generation: number, after: Position | null, previous: Promise<void>): Promise<void> {
-    const events = batch.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
-    if (events.length) await this.applyEvents(events, { generation, position: after }, previous);
+  /** `expected`: where the batch before this one leaves the checkpoint; it commits first (`previous`). */
+  private async applyBatch(events: RecordedEvent[], caughtUp: boolean, expected: Expected, previous: Promise<void>): Promise<void> {
+    if (events.length) await this.applyEvents(events, expected, previous);
     else await previous;
-    if (batch.some((m) => m.kind === 'caughtUp')) this.markLive();
+    if (caughtUp) this.markLive();
   }
 
-  /** `expected`: where the batch before this one leaves the checkpoint; it commits first (`previous`). */
-  private async applyEvents(events: RecordedEvent[], expected: { generation: number; position: Position | null }, previous: Promise<void>): Promise<void> {
+  private async applyEvents(events: RecordedEvent[], expected: Expected, previous: Promise<void>): Promise<void> {
     const last = events[events.length - 1];
     const { name } = this.projection;
     // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either

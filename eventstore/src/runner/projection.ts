@@ -49,9 +49,15 @@ export interface BatchContext {
   readonly previousCommitted: Promise<void>;
 }
 
-/** Marks a projection as a saga for the runner, keeping the original object as its prototype. */
+/**
+ * Marks a projection as a saga for the runner, keeping the original object as its prototype.
+ * Batch size unless the saga sets one: 200 for a saga that acts on a whole batch (applyBatch: it acts
+ * on different accounts at once and writes no rows until its closing statement, so a long batch holds
+ * up no one; at the old 20 the paper broker fell 2 s behind 1,000 orders/s), 20 for one that acts
+ * event by event (each event issues commands, one after another).
+ */
 export const asSaga = (saga: Projection): Projection =>
-  Object.assign(Object.create(saga) as Projection, { batchSize: saga.batchSize ?? 20, lockCheckpointLast: true });
+  Object.assign(Object.create(saga) as Projection, { batchSize: saga.batchSize ?? (saga.applyBatch ? 200 : 20), lockCheckpointLast: true });
 
 export type ProjectionState = 'standby' | 'catching_up' | 'live' | 'failing' | 'stopped';
 
