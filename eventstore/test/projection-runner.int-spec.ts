@@ -247,14 +247,20 @@ describe('projection runner (PostgreSQL)', () => {
       return { saga, log };
     }
 
-    it('starts acting on the next batch before the one ahead commits, and commits them in log order', async () => {
-      await db.query('create table pipelined_rows (event_id uuid primary key, call int not null)');
-      const { saga, log } = pipelinedSaga('Pipelined', 'pipelined_rows', false);
-      await store.appendToStream('pipelined-1', events(6, 'Pipelined'));
+    /** Six events through the pipelined saga, until all are applied; its log. */
+    async function runPipelined(name: string, table: string, failFirstOnce: boolean): Promise<string[]> {
+      await db.query(`create table ${table} (event_id uuid primary key, call int not null)`);
+      const { saga, log } = pipelinedSaga(name, table, failFirstOnce);
+      await store.appendToStream(`${name.toLowerCase()}-1`, events(6, name));
       const runner = new ProjectionRunner(saga, store, db, { retryMs: 30 });
       runner.start();
       await until(() => runner.status().eventsApplied === 6);
       await runner.stop();
+      return log;
+    }
+
+    it('starts acting on the next batch before the one ahead commits, and commits them in log order', async () => {
+      const log = await runPipelined('Pipelined', 'pipelined_rows', false);
       expect(log.slice(2)).toEqual(['wrote 1', 'wrote 2']);
       expect(log.slice(0, 2).sort()).toEqual(['act 1', 'act 2']);
       expect(await db.query('select count(*)::int as n from pipelined_rows')).toEqual([{ n: 6 }]);
@@ -262,13 +268,7 @@ describe('projection runner (PostgreSQL)', () => {
     });
 
     it('rolls the next batch back with a failed one and redelivers both, each event applied once', async () => {
-      await db.query('create table pipelined_failing_rows (event_id uuid primary key, call int not null)');
-      const { saga, log } = pipelinedSaga('PipelinedFailing', 'pipelined_failing_rows', true);
-      await store.appendToStream('pipelinedfailing-1', events(6, 'PipelinedFailing'));
-      const runner = new ProjectionRunner(saga, store, db, { retryMs: 30 });
-      runner.start();
-      await until(() => runner.status().eventsApplied === 6);
-      await runner.stop();
+      const log = await runPipelined('PipelinedFailing', 'pipelined_failing_rows', true);
       // The second batch acted, then found the first failed and wrote nothing; both came again.
       expect(log.slice(0, 2).sort()).toEqual(['act 1', 'act 2']);
       expect(log[2]).toBe('fail 1');
