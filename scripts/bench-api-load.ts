@@ -180,8 +180,14 @@ export async function load(
     await instance(url, { connections: options.connections ?? 32, seconds }, shot, tallyAt);
   }
   const cpu = await (await meter)();
-  if (tally.timeline) console.log(`  ${label}, per second sent (n / p50 / p99 ms): ${perSecond(tally.timeline, opensAt)}`);
+  if (tally.timeline) console.log(`  ${label}, per second sent (n / p50 / p99 ms) from ${new Date(performance.timeOrigin + opensAt).toISOString()}: ${perSecond(tally.timeline, opensAt)}\n  slowest (sent at, ms): ${slowest(tally.timeline)}`);
   return { ...counted(label, tally, started, warmupMs), cpu, ...(warmupMs > 0 && { warmup: counted(`${label} warm-up`, warmup, started, 0) }) };
+}
+
+/** The ten slowest answers with the wall-clock time they were sent, to line a stall up with other logs. */
+function slowest(timeline: [number, number][]): string {
+  return [...timeline].sort(([, a], [, b]) => b - a).slice(0, 10)
+    .map(([sentAt, latency]) => `${new Date(performance.timeOrigin + sentAt).toISOString().slice(11, 23)} ${latency.toFixed(0)}`).join(' · ');
 }
 
 function perSecond(timeline: [number, number][], from: number): string {
