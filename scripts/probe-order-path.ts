@@ -1,13 +1,13 @@
 /**
  * Probe of the Submit Order command path (not a benchmark): orders placed as POST /orders does
- * (PlaceOrder, then completePlacement) against a real PostgresEventStore, counting store calls.
+ * (placeOrder: the account's reservation, then the order written with its verdict) against a real PostgresEventStore, counting store calls.
  * Usage: npm run build && node dist/scripts/probe-order-path.js [orders] [inFlight]
  */
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, PostgresEventStore, type EventStore } from '#eventstore';
 import { dropDatabase, ensureDatabase, runMigrations } from '#libs/platform';
-import { accountDecider, accountStreamId, orderDecider, orderStreamId, type OrderSpec } from '#libs/trading';
-import { brokerSettingsFrom, completePlacement, type PlacementDeps } from '#projections/sagas';
+import { accountDecider, accountStreamId, type OrderSpec } from '#libs/trading';
+import { brokerSettingsFrom, placeOrder, type PlacementDeps } from '#projections/sagas';
 
 const server = process.env.PROBE_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const orders = Number(process.argv[2] ?? 1000);
@@ -33,11 +33,9 @@ async function openAccount(commands: CommandHandler, accountId: string): Promise
 
 async function placeOne(deps: PlacementDeps, accountId: string): Promise<void> {
   const orderId = randomUUID();
-  const data = { orderId, accountId, clientOrderId: orderId, symbol: 'AAPL', side: 'buy' as const, type: 'limit' as const, quantity: '1',
-    limitPrice: '100', stopPrice: null, timeInForce: 'GTC' as const, placedAt: deps.clock().toISOString() };
-  const placed = await deps.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}` });
-  if (placed.state.status === 'none') throw new Error('not placed');
-  const state = await completePlacement(deps, placed.state.order as OrderSpec, async () => null, placed.state);
+  const order: OrderSpec = { orderId, accountId, clientOrderId: orderId, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '1',
+    limitPrice: '100', stopPrice: null, timeInForce: 'GTC', placedAt: deps.clock().toISOString() };
+  const state = await placeOrder(deps, order, async () => null);
   if (state.status !== 'accepted') throw new Error(`order ended ${state.status}`);
 }
 

@@ -25,7 +25,7 @@ describe('orders projection (PostgreSQL)', () => {
   };
   const place = (orderId: string, extra: Record<string, unknown> = {}) => run({ type: 'PlaceOrder', data: {
     orderId, accountId: 'a', clientOrderId: `c-${orderId}`, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100',
-    timeInForce: 'GTC', placedAt: '2024-01-02T10:00:00.000Z', ...extra,
+    timeInForce: 'GTC', placedAt: '2024-01-02T10:00:00.000Z', verdict: { outcome: 'accepted', at: '2024-01-02T10:00:01.000Z' }, ...extra,
   } as never });
   const row = async (orderId: string) => (await db.query(
     `select status, trim_scale(filled_quantity)::text as filled, trim_scale(average_fill_price)::text as avg, reason, limit_price::text as limit from orders where order_id = $1`,
@@ -44,8 +44,7 @@ describe('orders projection (PostgreSQL)', () => {
 
   it('records an order through acceptance and two fills, with its fills in order', async () => {
     await place('o1');
-    expect(await row('o1')).toEqual({ status: 'pending', filled: '0', avg: null, reason: null, limit: '100' });
-    await run({ type: 'AcceptOrder', data: { orderId: 'o1', at: '2024-01-02T10:00:01.000Z' } });
+    expect(await row('o1')).toEqual({ status: 'accepted', filled: '0', avg: null, reason: null, limit: '100' });
     await run({ type: 'FillOrder', data: { orderId: 'o1', fillId: 'f1', price: '99', quantity: '4', fee: '0.4', liquidity: 'maker', at: '2024-01-02T10:01:00.000Z' } });
     expect(await row('o1')).toEqual({ status: 'partially_filled', filled: '4', avg: '99', reason: null, limit: '100' });
     await run({ type: 'FillOrder', data: { orderId: 'o1', fillId: 'f2', price: '100', quantity: '6', fee: '0.6', liquidity: 'maker', at: '2024-01-02T10:02:00.000Z' } });
@@ -57,10 +56,8 @@ describe('orders projection (PostgreSQL)', () => {
   });
 
   it('keeps the reason of a rejection or cancellation, and lists newest first by arrival', async () => {
-    await place('o2');
-    await run({ type: 'RejectOrder', data: { orderId: 'o2', reason: 'INSUFFICIENT_BUYING_POWER', at: '2024-01-02T10:03:00.000Z' } });
+    await place('o2', { verdict: { outcome: 'rejected', reason: 'INSUFFICIENT_BUYING_POWER', at: '2024-01-02T10:03:00.000Z' } });
     await place('o3', { type: 'market', limitPrice: null, timeInForce: 'IOC' });
-    await run({ type: 'AcceptOrder', data: { orderId: 'o3', at: '2024-01-02T10:04:00.000Z' } });
     await run({ type: 'CancelOrder', data: { orderId: 'o3', reason: 'requested', at: '2024-01-02T10:05:00.000Z' } });
     expect(await row('o2')).toMatchObject({ status: 'rejected', reason: 'INSUFFICIENT_BUYING_POWER' });
     expect(await row('o3')).toMatchObject({ status: 'cancelled', reason: 'requested', limit: null });

@@ -4,7 +4,7 @@ import type { Projection, RecordedEvent } from '#eventstore';
 import { checkBars, type Bar } from '#libs/market-data';
 import {
   accountDecider, orderDecider, OrderRejectedError, TradingError,
-  type AccountCommand, type AccountSettings, type AccountState, type OrderCommand, type OrderSpec, type OrderState, type Side,
+  type AccountCommand, type AccountSettings, type AccountState, type OrderCommand, type OrderSpec, type OrderState, type RiskVerdict, type Side,
 } from '#libs/trading';
 
 /** Small, fast, seeded (mulberry32): the same seed gives the same session on every machine. */
@@ -19,12 +19,12 @@ function seeded(seed: number): () => number {
 }
 
 const SYMBOLS = ['AAPL', 'MSFT', 'BTCUSD'];
-const REASONS = ['MARKET_CLOSED', 'VENUE_REJECTED'];
+const REASONS = ['NO_MARKET_PRICE', 'MARKET_CLOSED'];
 
 /**
  * A reproducible session of a desk under load, for equivalence tests of the projections: accounts
- * open, deposit, withdraw and change settings while their orders are placed, reserved, accepted or
- * rejected, triggered, filled in parts, cancelled or expired, and prices arrive. Every event is decided
+ * open, deposit, withdraw and change settings while their orders are reserved and placed accepted, or
+ * placed rejected, triggered, filled in parts, cancelled or expired, and prices arrive. Every event is decided
  * by the real deciders, so lifecycles are valid, and they interleave as a busy log interleaves them.
  */
 export function tradingSession(seed: number, steps: number): RecordedEvent[] {
@@ -46,7 +46,8 @@ export function tradingSession(seed: number, steps: number): RecordedEvent[] {
   };
 
   const accounts = new Map<string, AccountState>();
-  const orders = new Map<string, { state: OrderState; reserved: boolean }>();
+  const orders = new Map<string, { state: OrderState }>();
+  const unwritten: OrderSpec[] = [];
   const onAccount = (accountId: string, command: AccountCommand): void => {
     const before = accounts.get(accountId) ?? accountDecider.initialState;
     const events = accountDecider.decide(command, before);
@@ -54,9 +55,9 @@ export function tradingSession(seed: number, steps: number): RecordedEvent[] {
     record(`account-${accountId}`, events);
   };
   const onOrder = (orderId: string, command: OrderCommand): void => {
-    const entry = orders.get(orderId) ?? { state: orderDecider.initialState, reserved: false };
-    const events = orderDecider.decide(command, entry.state);
-    orders.set(orderId, { ...entry, state: events.reduce(orderDecider.evolve, entry.state) });
+    const before = orders.get(orderId)?.state ?? orderDecider.initialState;
+    const events = orderDecider.decide(command, before);
+    orders.set(orderId, { state: events.reduce(orderDecider.evolve, before) });
     record(`order-${orderId}`, events);
   };
   /** A command the decider refuses (a withdrawal beyond buying power, say) records nothing, as in production. */
@@ -69,6 +70,7 @@ export function tradingSession(seed: number, steps: number): RecordedEvent[] {
   };
   const ordersIn = (...statuses: OrderState['status'][]) =>
     [...orders.entries()].filter(([, o]) => statuses.includes(o.state.status)).map(([id, o]) => ({ id, ...o, spec: specOf(o.state) }));
+  const write = (spec: OrderSpec, verdict: RiskVerdict) => onOrder(spec.orderId, { type: 'PlaceOrder', data: { ...spec, verdict } });
   const releaseFor = (spec: OrderSpec, reason: 'cancelled' | 'expired' | 'rejected') =>
     refused(() => onAccount(spec.accountId, { type: 'ReleaseReservation', data: { accountId: spec.accountId, orderId: spec.orderId, reason, at: now() } }));
 
@@ -88,38 +90,36 @@ export function tradingSession(seed: number, steps: number): RecordedEvent[] {
     [2, () => refused(() => { const a = pick(accountIds()); onAccount(a, { type: 'DepositFunds', data: { accountId: a, transferId: `t${log.length}`, amount: amount(5_000, 2), at: now() } }); })],
     [1, () => refused(() => { const a = pick(accountIds()); onAccount(a, { type: 'WithdrawFunds', data: { accountId: a, transferId: `t${log.length}`, amount: amount(8_000, 2), at: now() } }); })],
     [1, () => refused(() => { const a = pick(accountIds()); onAccount(a, { type: 'ChangeAccountSettings', data: { accountId: a, settings: randomSettings(), at: now() } }); })],
+    // The account's reservation first; the order is written with its verdict by a later step, as the
+    // request's second append lands while other orders' reservations go ahead of it.
     [8, () => {
-      const orderId = `ord-${orders.size + 1}`;
+      const orderId = `ord-${orders.size + unwritten.length + 1}`;
       const [symbol, type] = [pick(SYMBOLS), pick(['limit', 'limit', 'market', 'stop'] as const)];
       const limitPrice = type === 'limit' ? marks.get(symbol)!.plus(amount(20, 2)).toFixed() : null;
-      onOrder(orderId, { type: 'PlaceOrder', data: {
+      const spec: OrderSpec = {
         orderId, accountId: random() < 0.05 ? 'acc-unknown' : pick(accountIds()), clientOrderId: `c-${orderId}`, symbol, side: pick<Side>(['buy', 'buy', 'sell']), type,
         quantity: amount(20, random() < 0.3 ? 1 : 0), limitPrice, stopPrice: type === 'stop' ? marks.get(symbol)!.toFixed() : null, timeInForce: pick(['GTC', 'DAY'] as const), placedAt: now(),
-      } });
-    }],
-    // Up to three at once: under load the reservations of orders placed together follow each other in the log.
-    [8, () => ordersIn('pending').filter((o) => !o.reserved).slice(0, 1 + Math.floor(random() * 3)).forEach((order) => {
-      const price = order.spec.limitPrice ?? marks.get(order.spec.symbol)!.times(1.05).toDecimalPlaces(2).toFixed();
+      };
+      const price = limitPrice ?? marks.get(symbol)!.times(1.05).toDecimalPlaces(2).toFixed();
       try {
-        onAccount(order.spec.accountId, { type: 'ReserveForOrder', data: {
-          accountId: order.spec.accountId, orderId: order.id, symbol: order.spec.symbol, side: order.spec.side, quantity: order.spec.quantity, price, estimatedFee: '1', at: now(),
+        onAccount(spec.accountId, { type: 'ReserveForOrder', data: {
+          accountId: spec.accountId, orderId, symbol, side: spec.side, quantity: spec.quantity, price, estimatedFee: '1', at: now(), order: spec,
         } });
-        orders.set(order.id, { state: order.state, reserved: true });
-        if (random() < 0.7) onOrder(order.id, { type: 'AcceptOrder', data: { orderId: order.id, at: now() } });
+        unwritten.push(spec);
       } catch (error) {
         if (!(error instanceof OrderRejectedError)) throw error;
-        onOrder(order.id, { type: 'RejectOrder', data: { orderId: order.id, reason: error.code, message: error.message, at: now() } });
+        write(spec, { outcome: 'rejected', reason: error.code, message: error.message, at: now() });
       }
-    })],
-    [3, () => {
-      const order = ordersIn('pending').find((o) => o.reserved);
-      if (order) onOrder(order.id, { type: 'AcceptOrder', data: { orderId: order.id, at: now() } });
     }],
+    // Up to three at once: under load the orders reserved together are written together.
+    [8, () => unwritten.splice(0, 1 + Math.floor(random() * 3)).forEach((spec) => write(spec, { outcome: 'accepted', at: now() }))],
+    // Refused before the account is asked (no price to reserve at).
     [1, () => {
-      const order = ordersIn('pending').at(-1);
-      if (!order) return;
-      onOrder(order.id, { type: 'RejectOrder', data: { orderId: order.id, reason: pick(REASONS), at: now() } });
-      releaseFor(order.spec, 'rejected');
+      const orderId = `ord-${orders.size + unwritten.length + 1}`;
+      write({
+        orderId, accountId: pick(accountIds()), clientOrderId: `c-${orderId}`, symbol: pick(SYMBOLS), side: 'buy', type: 'market', quantity: '1',
+        limitPrice: null, stopPrice: null, timeInForce: 'GTC', placedAt: now(),
+      }, { outcome: 'rejected', reason: pick(REASONS), at: now() });
     }],
     [2, () => {
       const order = ordersIn('accepted').find((o) => o.spec.type === 'stop');

@@ -4,6 +4,7 @@ import type { RecordedEvent } from '#eventstore';
 import { accountDecider, type AccountCommand, type AccountEvent, type AccountState } from '#libs/trading';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { reserveFor } from '../../libs/trading/test/reservation-order.js';
 import { applyInTransactions, replayBothWays } from '../orders/trading-session.fixture.js';
 import { portfolioProjection } from './portfolio.projection.js';
 
@@ -47,7 +48,7 @@ describe('portfolio projection (PostgreSQL)', () => {
     await run({ type: 'DepositFunds', data: { accountId: 'a', transferId: 't1', amount: '10000', at: '2024-01-02T09:01:00.000Z' } });
     expect(await account()).toEqual([{ cash: '10000', reserved: '0', deposits: '10000' }]);
 
-    await run({ type: 'ReserveForOrder', data: { accountId: 'a', orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '1', at: '2024-01-02T09:02:00.000Z' } });
+    await run(reserveFor({ accountId: 'a', orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '1', at: '2024-01-02T09:02:00.000Z' }));
     expect(await account()).toEqual([{ cash: '10000', reserved: '1001', deposits: '10000' }]);
 
     // A partial fill at 99 shrinks the reservation pro rata (6 of 10 left: 600.6).

@@ -1,13 +1,14 @@
 import { CommandHandler, PostgresEventStore, type EventStore } from '#eventstore';
 import {
-  accountDecider, accountStreamId, buyingPower, orderDecider, OrderRejectedError, orderStreamId,
+  accountDecider, accountStreamId, buyingPower, OrderRejectedError, orderStreamId,
   type OpenAccountState, type OrderSpec, type ReserveForOrder,
 } from '#libs/trading';
 import { brokerSettingsFrom } from './broker-settings.js';
-import { completePlacement } from './order-placement.saga.js';
+import { placeOrder } from './order-placement.saga.js';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { onAccount } from './account-lane.js';
+import { reserveFor } from '../../libs/trading/test/reservation-order.js';
 
 const at = '2024-03-04T14:00:00.000Z';
 const settings = { allowShort: false, maxOrderNotional: null, maxPositionQuantity: {} };
@@ -37,9 +38,8 @@ describe('account lane (PostgreSQL)', () => {
     await commands.handle(accountStreamId(accountId), accountDecider, { type: 'OpenAccount', data: { accountId, name: accountId, openingDeposit: deposit, settings, apiKeyHash: 'h', at } });
     appends.count = 0;
   }
-  const reserve = (accountId: string, orderId: string): ReserveForOrder => ({
-    type: 'ReserveForOrder', data: { accountId, orderId, symbol: 'AAPL', side: 'buy', quantity: '1', price: '99', estimatedFee: '1', at },
-  });
+  const reserve = (accountId: string, orderId: string): ReserveForOrder =>
+    reserveFor({ accountId, orderId, symbol: 'AAPL', side: 'buy', quantity: '1', price: '99', estimatedFee: '1', at });
 
   it('decides a burst on one account in groups: 50 reservations that 10 can afford, in a handful of appends', async () => {
     const commands = new CommandHandler(counted);
@@ -73,9 +73,9 @@ describe('account lane (PostgreSQL)', () => {
     expect(stored.map((e) => [e.type, e.metadata.commandId])).toEqual([['AccountOpened', undefined], ['OrderFundsReserved', 'reserve:o1'], ['OrderFundsReserved', 'reserve:o2']]);
   });
 
-  it('completes a placement this process already took past pending without reading the order again', async () => {
+  it('answers a placement this process already wrote without reading or appending again', async () => {
     const reads = { count: 0 };
-    const readCounted = new Proxy(store, {
+    const readCounted = new Proxy(counted, {
       get: (target, key, receiver) => (key === 'readStream'
         ? (...args: Parameters<EventStore['readStream']>) => (reads.count++, target.readStream(...args))
         : Reflect.get(target, key, receiver)),
@@ -85,13 +85,14 @@ describe('account lane (PostgreSQL)', () => {
     const deps = { commands, clock: () => new Date(at), broker: brokerSettingsFrom() };
     const spec: OrderSpec = { orderId: 'order-peek', accountId: 'placing', clientOrderId: 'c1', symbol: 'AAPL', side: 'buy', type: 'limit',
       quantity: '1', limitPrice: '99', stopPrice: null, timeInForce: 'GTC', placedAt: at };
-    const placed = await commands.handle(orderStreamId(spec.orderId), orderDecider, { type: 'PlaceOrder', data: spec });
-    expect((await completePlacement(deps, spec, noPrice, placed.state)).status).toBe('accepted');
-    reads.count = 0;
-    expect((await completePlacement(deps, spec, noPrice)).status).toBe('accepted'); // the saga's redelivery
-    expect(reads.count).toBe(0);
-    // Another process, with nothing cached, reads the stream and finds the same outcome.
-    expect((await completePlacement({ ...deps, commands: new CommandHandler(readCounted) }, spec, noPrice)).status).toBe('accepted');
-    expect(reads.count).toBe(1);
+    expect((await placeOrder(deps, spec, noPrice)).status).toBe('accepted');
+    expect(appends.count).toBe(2); // the reservation, then the order with its verdict
+    reads.count = appends.count = 0;
+    expect((await placeOrder(deps, spec, noPrice)).status).toBe('accepted'); // a retried request
+    expect([reads.count, appends.count]).toEqual([0, 0]);
+    // Another process, with nothing cached, finds the same outcome and stores nothing new.
+    expect((await placeOrder({ ...deps, commands: new CommandHandler(readCounted) }, spec, noPrice)).status).toBe('accepted');
+    expect((await store.readStream(orderStreamId(spec.orderId))).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderAccepted']);
+    expect((await store.readStream(accountStreamId('placing'))).map((e) => e.type)).toEqual(['AccountOpened', 'OrderFundsReserved']);
   });
 });

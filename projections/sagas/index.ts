@@ -6,7 +6,7 @@ import { settlementSaga } from './settlement.saga.js';
 
 export * from './broker-settings.js';
 export * from './account-lane.js';
-export { completePlacement, latestPriceFrom, orderPlacementSaga, type LatestPrice, type PlacementDeps } from './order-placement.saga.js';
+export { latestPriceFrom, orderPlacementSaga, placeOrder, type LatestPrice, type PlacementDeps } from './order-placement.saga.js';
 export { expireDueOrders, paperBrokerSaga } from './paper-broker.saga.js';
 export { settlementSaga } from './settlement.saga.js';
 

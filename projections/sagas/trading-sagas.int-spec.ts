@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CommandHandler, PostgresEventStore, ProjectionRunner, type Projection } from '#eventstore';
 import { marketStreamId, type Bar } from '#libs/market-data';
-import { accountDecider, accountStreamId, DEFAULT_PAPER_BROKER_CONFIG, orderDecider, orderStreamId, type OrderState } from '#libs/trading';
+import { accountDecider, accountStreamId, checkPlaceOrder, DEFAULT_PAPER_BROKER_CONFIG, orderDecider, orderStreamId, type OrderState } from '#libs/trading';
 import { marketBarsProjection } from '#projections/market-bars';
 import { ordersProjection } from '#projections/orders';
 import { portfolioProjection } from '#projections/portfolio';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { expireDueOrders, tradingSagas } from './index.js';
+import { expireDueOrders, latestPriceFrom, placeOrder, tradingSagas } from './index.js';
 
 const T0 = Date.parse('2024-03-04T14:00:00.000Z');
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -37,11 +37,14 @@ describe('trading sagas and read models (PostgreSQL)', () => {
   const orderState = async (orderId: string): Promise<OrderState> => (await commands.load(orderStreamId(orderId), orderDecider)).state;
   const postBars = (symbol: string, bars: Bar[]) =>
     store.appendToStream(marketStreamId(symbol), [{ id: randomUUID(), type: 'MarketBarsRecorded', data: { symbol, timeframe: '1m', bars, receivedAt: now } }]);
-  const place = (accountId: string, clientOrderId: string, spec: Record<string, unknown>) => {
+  /** As POST /orders places it: the account's reservation, then the order with its verdict. */
+  const place = async (accountId: string, clientOrderId: string, spec: Record<string, unknown>) => {
     const orderId = randomUUID();
-    return commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data: {
+    const order = checkPlaceOrder({ data: {
       orderId, accountId, clientOrderId, symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', timeInForce: 'GTC', placedAt: now, ...spec,
-    } as never }).then(() => orderId);
+    } as never });
+    await placeOrder({ commands, clock: () => new Date(now), broker }, order, latestPriceFrom(db));
+    return orderId;
   };
 
   beforeAll(async () => {

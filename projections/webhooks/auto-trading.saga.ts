@@ -71,13 +71,13 @@ const actionable = (event: RecordedEvent, partition: number, partitions: number)
 };
 
 /**
- * Webhook signals become orders through the order placement path of POST /orders: PlaceOrder
- * on the order stream, then the account's risk check (completePlacement). One account's signals
+ * Webhook signals become orders through the order placement path of POST /orders (placeOrder:
+ * the account's risk check, then the order written with its verdict). One account's signals
  * reserve its buying power in log order ("processed in order"), different accounts' at once; a
- * run of fixed-quantity signals is placed at once, so their OrderPlaced events may land in the
- * log in any order among themselves. Redelivery (a
- * crash before the checkpoint) finds the order already placed under the derived id and only
- * completes it, so it never orders twice nor re-sizes from a position the first run changed.
+ * run of fixed-quantity signals is placed at once, so their orders may land in the log in any
+ * order among themselves. Redelivery (a crash before the checkpoint) finds the order, or the cash
+ * reserved for it, under the derived id, so it never orders twice nor re-sizes from a position
+ * the first run changed.
  */
 export function autoTradingSaga(deps: PlacementDeps, partition = 0, partitions = 1): Projection {
   // Outlive the batch: the next batch starts acting while this one finishes (pipelined), and an

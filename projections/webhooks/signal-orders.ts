@@ -1,10 +1,10 @@
 import pLimit from 'p-limit';
 import { uuidFromName } from '#eventstore';
 import type { SignalData } from '#libs/signals';
-import { accountDecider, accountStreamId, orderDecider, orderStreamId, portfolioOf, TradingError, type OrderState } from '#libs/trading';
+import { accountDecider, accountStreamId, checkPlaceOrder, orderDecider, orderStreamId, portfolioOf, TradingError, type OrderState } from '#libs/trading';
 import { decideOrder, type OrderDecision, type OrderIntent, type SizingContext } from '#libs/webhooks';
 import type { EntityManager } from 'typeorm';
-import { completePlacement, latestPriceFrom, type PlacementDeps } from '#projections/sagas';
+import { latestPriceFrom, placeOrder, type PlacementDeps } from '#projections/sagas';
 import type { HandledSignal, Outcome } from './signal-outcomes.js';
 
 /**
@@ -41,58 +41,43 @@ export function runsOf(signals: readonly Actionable[]): Actionable[][] {
 }
 
 /**
- * Every order of the run is placed at once; then completePlacement is started for each in signal
- * order without waiting in between: with a known pending state and a limit price it reaches the
- * account lane synchronously, and a market order's price read goes through the batch's FIFO
- * connection, so reservations are queued in signal order either way. A placement that failed
- * (an outage, not a refusal) stops the run there: the signals after it must not reserve ahead of
- * it, and the batch is redelivered.
+ * Every order of the run is placed at once, started in signal order without waiting in between:
+ * a limit order reaches its account lane synchronously, and a market order's price read goes
+ * through the batch's FIFO connection, so reservations are queued in signal order either way (and
+ * made in one append). A placement that failed (an outage, not a refusal) fails the batch, which
+ * is redelivered; the placements that went through are found again as written.
  */
 export async function actOnRun(deps: PlacementDeps, reads: Reads, run: readonly Actionable[]): Promise<HandledSignal[]> {
   if (run.length === 1 || run[0].intent.sizing.mode !== 'fixed_quantity') {
     const { signal, intent, webhookId } = run[0];
     return [{ signal, webhookId, result: await act(deps, reads, signal, intent), processedAt: deps.clock() }];
   }
-  const placed = await Promise.allSettled(run.map(({ signal, intent }) => fewAtATime(() => placeFixed(deps, signal, intent))));
-  const failed = placed.findIndex((p) => p.status === 'rejected');
-  const done = await Promise.allSettled(
-    placed.slice(0, failed < 0 ? placed.length : failed).map(async (p, i): Promise<HandledSignal> => {
-      const result = await completed(deps, reads, (p as PromiseFulfilledResult<Outcome | OrderState>).value);
-      return { signal: run[i].signal, webhookId: run[i].webhookId, result, processedAt: deps.clock() };
-    }),
-  );
-  const error = [...placed, ...done].find((p): p is PromiseRejectedResult => p.status === 'rejected');
+  const done = await Promise.allSettled(run.map(async ({ signal, intent, webhookId }): Promise<HandledSignal> => {
+    const result = await fewAtATime(() => placeFixed(deps, reads, signal, intent));
+    return { signal, webhookId, result, processedAt: deps.clock() };
+  }));
+  const error = done.find((p): p is PromiseRejectedResult => p.status === 'rejected');
   if (error) throw error.reason;
   return done.map((d) => (d as PromiseFulfilledResult<HandledSignal>).value);
 }
 
 /**
- * Placements in flight at once, over every lane. Each new order's placement first reads its
- * (empty) stream on the event store's pool of 20 connections, and every append (intake's too)
- * queues behind those reads: four lanes of 500 at once put up to 2,000 reads ahead of an
- * acknowledgement. 256 keeps that queue to a few milliseconds and a backlog's placements still
- * fill the combined writes (64 halved the drain rate).
+ * Placements in flight at once, over every lane: a backlog's placements fill the combined writes
+ * without queueing thousands of them ahead of intake's appends on the event store's pool.
  */
 const fewAtATime = pLimit(256);
 
-const orderOf = (state: OrderState) => {
-  if (state.status === 'none') throw new Error('a placed order has a spec');
-  return state.order;
-};
-
-/** PlaceOrder as decided: a redelivered signal finds its order (PlaceOrder is then a no-op returning it). */
-async function placeOrder(deps: PlacementDeps, signal: SignalData, intent: OrderIntent, decision: OrderDecision): Promise<Outcome | OrderState> {
+/** The order as decided, placed through POST /orders' path: a redelivered signal finds the order it placed. */
+async function place(deps: PlacementDeps, reads: Reads, signal: SignalData, intent: OrderIntent, decision: OrderDecision): Promise<Outcome> {
   if (decision.kind === 'skip') return { outcome: 'skipped', orderId: null, reason: decision.reason };
   const orderId = orderIdFor(signal.accountId, signal.signalId);
-  const data = {
-    orderId, accountId: signal.accountId, clientOrderId: clientOrderIdFor(signal.signalId), symbol: signal.symbol, side: decision.side,
-    type: intent.type, quantity: decision.quantity, limitPrice: intent.limitPrice, stopPrice: null, timeInForce: intent.timeInForce,
-    placedAt: deps.clock().toISOString(),
-  };
   try {
-    const placed = await deps.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}`, expectNew: true });
-    if (placed.state.status === 'none') throw new Error(`order ${orderId} was not placed`);
-    return placed.state;
+    const order = checkPlaceOrder({ data: {
+      orderId, accountId: signal.accountId, clientOrderId: clientOrderIdFor(signal.signalId), symbol: signal.symbol, side: decision.side,
+      type: intent.type, quantity: decision.quantity, limitPrice: intent.limitPrice, stopPrice: null, timeInForce: intent.timeInForce,
+      placedAt: deps.clock().toISOString(),
+    } });
+    return outcomeOf(await placeOrder(deps, order, latestPriceFrom(reads)));
   } catch (error) {
     // A refusal (an invalid order) is an outcome; an outage propagates and the signal is retried.
     if (error instanceof TradingError) return { outcome: 'rejected', orderId: null, reason: error.code };
@@ -101,18 +86,15 @@ async function placeOrder(deps: PlacementDeps, signal: SignalData, intent: Order
 }
 
 /** A fixed quantity sizes the same on redelivery, from the signal alone. */
-const placeFixed = (deps: PlacementDeps, signal: SignalData, intent: OrderIntent) =>
-  placeOrder(deps, signal, intent, decideOrder(signal.side, intent, { positionQuantity: '0', equity: '0', price: intent.limitPrice ?? signal.price }));
-
-const completed = async (deps: PlacementDeps, reads: Reads, placement: Outcome | OrderState): Promise<Outcome> =>
-  'outcome' in placement ? placement : outcomeOf(await completePlacement(deps, orderOf(placement), latestPriceFrom(reads), placement));
+const placeFixed = (deps: PlacementDeps, reads: Reads, signal: SignalData, intent: OrderIntent) =>
+  place(deps, reads, signal, intent, decideOrder(signal.side, intent, { positionQuantity: '0', equity: '0', price: intent.limitPrice ?? signal.price }));
 
 /** One signal on its own; close and percent sizing read the account, so they look for the order first. */
 async function act(deps: PlacementDeps, reads: Reads, signal: SignalData, intent: OrderIntent): Promise<Outcome> {
-  if (intent.sizing.mode === 'fixed_quantity') return completed(deps, reads, await placeFixed(deps, signal, intent));
+  if (intent.sizing.mode === 'fixed_quantity') return placeFixed(deps, reads, signal, intent);
   const existing = await deps.commands.load(orderStreamId(orderIdFor(signal.accountId, signal.signalId)), orderDecider);
-  if (existing.state.status !== 'none') return completed(deps, reads, existing.state);
-  return completed(deps, reads, await placeOrder(deps, signal, intent, decideOrder(signal.side, intent, await sizingContext(deps, reads, signal, intent))));
+  if (existing.state.status !== 'none') return outcomeOf(existing.state);
+  return place(deps, reads, signal, intent, decideOrder(signal.side, intent, await sizingContext(deps, reads, signal, intent)));
 }
 
 const outcomeOf = (state: OrderState): Outcome =>

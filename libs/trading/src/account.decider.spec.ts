@@ -1,4 +1,5 @@
 import { deciderSpec, fold } from '../test/decider-test.js';
+import { reserveFor } from '../test/reservation-order.js';
 import { accountDecider } from './account.decider.js';
 import type { AccountEvent, AccountSettings, FillSettled, OpenAccountState, ReserveForOrder, SettleFill } from './account.events.js';
 import { buyingPower } from './account.rules.js';
@@ -14,9 +15,10 @@ const settings: AccountSettings = { allowShort: false, maxOrderNotional: null, m
 const opened = (over: Partial<AccountSettings> = {}, deposit = '10000'): AccountEvent => ({
   type: 'AccountOpened', data: { accountId, name: 'Desk', openingDeposit: deposit, settings: { ...settings, ...over }, apiKeyHash: 'h1', openedAt: at },
 });
-const reserve = (over: Partial<ReserveForOrder['data']> = {}): ReserveForOrder => ({
-  type: 'ReserveForOrder', data: { accountId, orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '1', at, ...over },
-});
+const reserve = (over: Partial<ReserveForOrder['data']> = {}): ReserveForOrder => {
+  const { order, ...data } = { accountId, orderId: 'o1', symbol: 'AAPL', side: 'buy' as const, quantity: '10', price: '100', estimatedFee: '1', at, ...over };
+  return order ? { type: 'ReserveForOrder', data: { ...data, order } } : reserveFor(data);
+};
 const reserved = (over: Partial<ReserveForOrder['data']> & { reservedCash?: string } = {}): AccountEvent => {
   const { reservedCash = '1001', ...rest } = over;
   return { type: 'OrderFundsReserved', data: { ...reserve(rest).data, reservedCash } };

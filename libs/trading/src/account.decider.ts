@@ -78,7 +78,7 @@ function reserve({ type, data }: ReserveForOrder, state: AccountState): AccountE
   return [{ type: 'OrderFundsReserved', data: {
     accountId: data.accountId, orderId: data.orderId, symbol: data.symbol, side: data.side,
     quantity: toDecimalString(dec(data.quantity)), price: toDecimalString(dec(data.price)), estimatedFee: toDecimalString(dec(data.estimatedFee)),
-    reservedCash: toDecimalString(reservedCash), at: data.at,
+    reservedCash: toDecimalString(reservedCash), at: data.at, order: data.order,
   } }];
 }
 
@@ -138,10 +138,10 @@ function evolve(state: AccountState, event: AccountEvent): AccountState {
     case 'ApiKeyRotated':
       return { ...state, apiKeyHash: event.data.apiKeyHash };
     case 'OrderFundsReserved': {
-      const { orderId, symbol, side, quantity, price, reservedCash } = event.data;
+      const { orderId, symbol, side, quantity, price, reservedCash, order } = event.data;
       return {
         ...state,
-        ...withReservation(state, orderId, { orderId, symbol, side, quantity, price, cash: reservedCash }),
+        ...withReservation(state, orderId, { orderId, symbol, side, quantity, price, cash: reservedCash, order }),
         reservedOrderIds: addId(state.reservedOrderIds, orderId),
       };
     }

@@ -2,10 +2,12 @@ import type { Map as ImmutableMap } from 'immutable';
 import type { DomainEvent } from '#eventstore';
 import type { OrderRejectionReason } from './errors.js';
 import type { IdSet } from './id-set.js';
+import type { OrderSpec } from './order.events.js';
+import type { Side } from './side.js';
 
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 
-export type Side = 'buy' | 'sell';
+export type { Side };
 
 /**
  * Risk limits, all optional (null = no limit). maxOrderNotional caps quantity × reference price
@@ -50,7 +52,8 @@ export interface RotateApiKey {
  */
 export interface ReserveForOrder {
   type: 'ReserveForOrder';
-  data: { accountId: string; orderId: string; symbol: string; side: Side; quantity: string; price: string; estimatedFee: string; at: string };
+  /** `order`: the order the cash is set aside for, placed once the reservation stands (by the request, or after a crash by the saga). */
+  data: { accountId: string; orderId: string; symbol: string; side: Side; quantity: string; price: string; estimatedFee: string; at: string; order: OrderSpec };
 }
 export interface SettleFill {
   type: 'SettleFill';
@@ -89,6 +92,7 @@ export interface Reservation {
   quantity: string;
   price: string;
   cash: string;
+  order: OrderSpec;
 }
 
 export type AccountOpened = DomainEvent<'AccountOpened', {
@@ -100,7 +104,7 @@ export type AccountSettingsChanged = DomainEvent<'AccountSettingsChanged', { acc
 export type ApiKeyRotated = DomainEvent<'ApiKeyRotated', { accountId: string; apiKeyHash: string; at: string }>;
 export type OrderFundsReserved = DomainEvent<'OrderFundsReserved', {
   accountId: string; orderId: string; symbol: string; side: Side; quantity: string; price: string; estimatedFee: string;
-  reservedCash: string; at: string;
+  reservedCash: string; at: string; order: OrderSpec;
 }>;
 /**
  * Carries its results (cash after, position after, what stays reserved) so projections apply it

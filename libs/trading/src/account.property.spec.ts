@@ -1,4 +1,5 @@
 import { int, pick, prng } from '../test/prng.js';
+import { reserveFor } from '../test/reservation-order.js';
 import { accountDecider } from './account.decider.js';
 import type { AccountCommand, AccountState, OpenAccountState } from './account.events.js';
 import { buyingPower } from './account.rules.js';
@@ -34,10 +35,10 @@ function randomCommand(random: () => number, account: OpenAccountState, step: nu
   if (roll < 0.45 || open.length === 0) {
     const quantity = int(random, 1, 40);
     const price = `${int(random, 5, 150)}.${String(int(random, 0, 99)).padStart(2, '0')}`;
-    return { type: 'ReserveForOrder', data: {
+    return reserveFor({
       accountId, orderId: `o${step}`, symbol: pick(random, symbols), side: pick(random, ['buy', 'sell'] as const),
       quantity: String(quantity), price, estimatedFee: `${int(random, 0, 5)}.${int(random, 0, 9)}`, at,
-    } };
+    });
   }
   if (roll < 0.8) {
     const r = pick(random, open);

@@ -6,6 +6,7 @@ export { buyingPower } from './account.rules.js';
 export { applyFill, FLAT_POSITION, type FillAccounting } from './position.js';
 export * from './order.events.js';
 export { orderDecider } from './order.decider.js';
+export { checkPlaceOrder } from './order.rules.js';
 export { executeOrder, sessionEnd, DEFAULT_PAPER_BROKER_CONFIG, type PaperBrokerConfig, type PriceUpdate } from './paper-broker.js';
 export { portfolioOf, type Portfolio, type PortfolioPosition } from './portfolio.js';
 export { addId, emptyIdSet, hasId, type IdSet } from './id-set.js';

@@ -11,8 +11,9 @@ const at = '2024-01-02T10:00:00.000Z';
 
 describe('reservationRequest', () => {
   it('reserves a limit order at its limit, fee at the taker rate plus the fixed fee', () => {
-    expect(reservationRequest(order({ type: 'limit', limitPrice: '100' }), '120', settings, at)).toEqual({ command: { type: 'ReserveForOrder', data: {
-      accountId: 'a1', orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '2', at,
+    const limit = order({ type: 'limit', limitPrice: '100' });
+    expect(reservationRequest(limit, '120', settings, at)).toEqual({ command: { type: 'ReserveForOrder', data: {
+      accountId: 'a1', orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '2', at, order: limit,
     } } });
   });
 

@@ -12,7 +12,8 @@ const limitBuy: OrderSpec = {
   orderId: 'o1', accountId: 'a1', clientOrderId: 'c1', symbol: 'AAPL', side: 'buy', type: 'limit',
   quantity: '10', limitPrice: '100', stopPrice: null, timeInForce: 'GTC', placedAt: T0,
 };
-const place = (over: Partial<PlaceOrder['data']> = {}): PlaceOrder => ({ type: 'PlaceOrder', data: { ...limitBuy, ...over } });
+const ACCEPT = { outcome: 'accepted', at: T0 } as const;
+const place = (over: Partial<PlaceOrder['data']> = {}): PlaceOrder => ({ type: 'PlaceOrder', data: { ...limitBuy, verdict: ACCEPT, ...over } });
 const placed = (over: Partial<OrderSpec> = {}): OrderEvent => ({ type: 'OrderPlaced', data: { ...limitBuy, ...over } });
 const accepted: OrderEvent = { type: 'OrderAccepted', data: { ...ids, at: T0 } };
 const fillData = (over: Partial<FillData>): FillData => ({
@@ -25,15 +26,27 @@ const fillCmd = (over: Record<string, string> = {}) => ({
 
 describe('order decider', () => {
   describe('PlaceOrder', () => {
-    it('places a valid limit order, canonicalising decimals', () =>
-      spec.given([]).when(place({ quantity: '10.0', limitPrice: '100.00' })).then([placed()]));
+    it('places a valid limit order with its accepted verdict, canonicalising decimals', () =>
+      spec.given([]).when(place({ quantity: '10.0', limitPrice: '100.00' })).then([placed(), accepted]));
 
     it('places stop and stop-limit orders with their prices', () => {
-      spec.given([]).when(place({ type: 'stop', limitPrice: null, stopPrice: '105' })).then([placed({ type: 'stop', limitPrice: null, stopPrice: '105' })]);
-      spec.given([]).when(place({ type: 'stop_limit', stopPrice: '105', limitPrice: '106' })).then([placed({ type: 'stop_limit', stopPrice: '105', limitPrice: '106' })]);
+      spec.given([]).when(place({ type: 'stop', limitPrice: null, stopPrice: '105' })).then([placed({ type: 'stop', limitPrice: null, stopPrice: '105' }), accepted]);
+      spec.given([]).when(place({ type: 'stop_limit', stopPrice: '105', limitPrice: '106' })).then([placed({ type: 'stop_limit', stopPrice: '105', limitPrice: '106' }), accepted]);
     });
 
-    it('is idempotent on orderId', () => spec.given([placed()]).when(place()).then([]));
+    it('places a refused order rejected, with its reason code and message', () =>
+      spec.given([]).when(place({ verdict: { outcome: 'rejected', reason: 'INSUFFICIENT_BUYING_POWER', message: 'needs 1000, has 10', at: T1 } }))
+        .then([placed(), { type: 'OrderRejected', data: { ...ids, reason: 'INSUFFICIENT_BUYING_POWER', message: 'needs 1000, has 10', at: T1 } }]));
+
+    it('a rejection without a message repeats its reason code', () =>
+      spec.given([]).when(place({ verdict: { outcome: 'rejected', reason: 'NO_MARKET_PRICE', at: T0 } }))
+        .then([placed(), { type: 'OrderRejected', data: { ...ids, reason: 'NO_MARKET_PRICE', message: 'NO_MARKET_PRICE', at: T0 } }]));
+
+    it('is idempotent on orderId, whatever the second verdict', () => {
+      spec.given([placed(), accepted]).when(place()).then([]);
+      spec.given([placed(), accepted]).when(place({ verdict: { outcome: 'rejected', reason: 'X', at: T1 } })).then([]);
+      spec.given([placed(), { type: 'OrderRejected', data: { ...ids, reason: 'X', message: 'X', at: T0 } }]).when(place()).then([]);
+    });
 
     it.each([
       ['limit without limitPrice', { limitPrice: null }],
@@ -48,21 +61,6 @@ describe('order decider', () => {
       ['unknown time in force', { timeInForce: 'FOK' as never }],
       ['empty symbol', { symbol: '' }],
     ])('refuses %s', (_name, over) => spec.given([]).when(place(over)).thenThrows(InvalidOrderError, 'INVALID_ORDER'));
-  });
-
-  describe('AcceptOrder / RejectOrder', () => {
-    it('accepts a pending order', () => spec.given([placed()]).when({ type: 'AcceptOrder', data: { orderId: 'o1', at: T0 } }).then([accepted]));
-    it('accepting twice emits nothing', () => spec.given([placed(), accepted]).when({ type: 'AcceptOrder', data: { orderId: 'o1', at: T0 } }).then([]));
-    it('refuses to accept a cancelled order', () =>
-      spec.given([placed(), { type: 'OrderCancelled', data: { ...ids, reason: 'user', filledQuantity: '0', remainingQuantity: '10', at: T0 } }])
-        .when({ type: 'AcceptOrder', data: { orderId: 'o1', at: T1 } }).thenThrows(OrderStateConflictError, 'ORDER_STATE_CONFLICT'));
-    it('refuses to accept an unknown order', () =>
-      spec.given([]).when({ type: 'AcceptOrder', data: { orderId: 'o1', at: T0 } }).thenThrows(OrderNotFoundError, 'ORDER_NOT_FOUND'));
-    it('rejects a pending order with a reason code', () =>
-      spec.given([placed()]).when({ type: 'RejectOrder', data: { orderId: 'o1', reason: 'INSUFFICIENT_BUYING_POWER', at: T0 } })
-        .then([{ type: 'OrderRejected', data: { ...ids, reason: 'INSUFFICIENT_BUYING_POWER', message: 'INSUFFICIENT_BUYING_POWER', at: T0 } }]));
-    it('refuses to reject a working order', () =>
-      spec.given([placed(), accepted]).when({ type: 'RejectOrder', data: { orderId: 'o1', reason: 'X', at: T0 } }).thenThrows(OrderStateConflictError));
   });
 
   describe('TriggerOrder', () => {

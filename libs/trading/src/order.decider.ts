@@ -18,21 +18,15 @@ function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     case 'PlaceOrder': {
       // Placing is idempotent on orderId: a retried request must not open a second order.
       if (state.status !== 'none') return [];
-      return [{ type: 'OrderPlaced', data: checkPlaceOrder(command) }];
-    }
-    case 'AcceptOrder': {
-      const s = placed(state, command.data.orderId);
-      if (s.status === 'pending') return [{ type: 'OrderAccepted', data: { ...ids(s), at: command.data.at } }];
-      // A refusal tells the caller its reservation is orphaned (the order died while it was made).
-      if (s.status === 'cancelled' || s.status === 'rejected' || s.status === 'expired') throw new OrderStateConflictError(s.order.orderId, s.status, 'accept');
-      return [];
-    }
-    case 'RejectOrder': {
-      const s = placed(state, command.data.orderId);
-      if (s.status === 'rejected') return [];
-      if (s.status !== 'pending') throw new OrderStateConflictError(s.order.orderId, s.status, 'reject');
-      const { reason, message, at } = command.data;
-      return [{ type: 'OrderRejected', data: { ...ids(s), reason, message: message ?? reason, at } }];
+      const order = checkPlaceOrder(command);
+      const { verdict } = command.data;
+      const party = { orderId: order.orderId, accountId: order.accountId };
+      return [
+        { type: 'OrderPlaced', data: order },
+        verdict.outcome === 'accepted'
+          ? { type: 'OrderAccepted', data: { ...party, at: verdict.at } }
+          : { type: 'OrderRejected', data: { ...party, reason: verdict.reason, message: verdict.message ?? verdict.reason, at: verdict.at } },
+      ];
     }
     case 'TriggerOrder': {
       const s = placed(state, command.data.orderId);

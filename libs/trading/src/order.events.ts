@@ -1,5 +1,5 @@
 import type { DomainEvent } from '#eventstore';
-import type { Side } from './account.events.js';
+import type { Side } from './side.js';
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
 
@@ -26,13 +26,16 @@ export interface OrderSpec {
 
 // ---- commands ----
 
+/**
+ * The account's risk check, taken before the order is written: the order is placed together with
+ * its verdict. reason is a machine-readable code, usually an OrderRejectionReason.
+ */
+export type RiskVerdict = { outcome: 'accepted'; at: string } | { outcome: 'rejected'; reason: string; message?: string; at: string };
+
 export interface PlaceOrder {
   type: 'PlaceOrder';
-  data: Omit<OrderSpec, 'limitPrice' | 'stopPrice'> & { limitPrice?: string | null; stopPrice?: string | null };
+  data: Omit<OrderSpec, 'limitPrice' | 'stopPrice'> & { limitPrice?: string | null; stopPrice?: string | null; verdict: RiskVerdict };
 }
-export interface AcceptOrder { type: 'AcceptOrder'; data: { orderId: string; at: string } }
-/** reason is a machine-readable code, usually an OrderRejectionReason from the account's risk check. */
-export interface RejectOrder { type: 'RejectOrder'; data: { orderId: string; reason: string; message?: string; at: string } }
 export interface TriggerOrder { type: 'TriggerOrder'; data: { orderId: string; price: string; at: string } }
 export interface FillOrder {
   type: 'FillOrder';
@@ -41,7 +44,7 @@ export interface FillOrder {
 export interface CancelOrder { type: 'CancelOrder'; data: { orderId: string; reason: string; at: string } }
 export interface ExpireOrder { type: 'ExpireOrder'; data: { orderId: string; at: string } }
 
-export type OrderCommand = PlaceOrder | AcceptOrder | RejectOrder | TriggerOrder | FillOrder | CancelOrder | ExpireOrder;
+export type OrderCommand = PlaceOrder | TriggerOrder | FillOrder | CancelOrder | ExpireOrder;
 
 // ---- events ----
 
@@ -98,7 +101,8 @@ export interface OrderProgress {
 }
 
 /**
- * pending: placed, waiting for the account's reservation. accepted: working. triggered: a stop
+ * pending: placed, its verdict not yet folded (OrderPlaced is always appended together with
+ * OrderAccepted or OrderRejected, so no stored order stays pending). accepted: working. triggered: a stop
  * whose price was reached, now working as market or limit. The last four are terminal.
  */
 export type OrderState =

@@ -24,7 +24,8 @@ function text(value: unknown, field: string): string {
   return value;
 }
 
-export function checkPlaceOrder({ data }: PlaceOrder): OrderSpec {
+/** The order as it will be placed, or InvalidOrderError: checked before the account is asked, and again by the decider. */
+export function checkPlaceOrder({ data }: { data: Omit<PlaceOrder['data'], 'verdict'> }): OrderSpec {
   if (data.side !== 'buy' && data.side !== 'sell') throw new InvalidOrderError(`side must be buy or sell`);
   if (!ORDER_TYPES.includes(data.type)) throw new InvalidOrderError(`type must be one of ${ORDER_TYPES.join(', ')}`);
   if (!TIMES_IN_FORCE.includes(data.timeInForce)) throw new InvalidOrderError(`timeInForce must be one of ${TIMES_IN_FORCE.join(', ')}`);

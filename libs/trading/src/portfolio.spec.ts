@@ -1,4 +1,5 @@
 import { fold } from '../test/decider-test.js';
+import { reserveFor } from '../test/reservation-order.js';
 import { accountDecider } from './account.decider.js';
 import type { AccountCommand, AccountEvent, OpenAccountState } from './account.events.js';
 import { portfolioOf } from './portfolio.js';
@@ -52,7 +53,7 @@ describe('portfolio math', () => {
   });
 
   it('counts reserved cash out of buying power but not out of equity', () => {
-    const state = run([...opening, { type: 'ReserveForOrder', data: { accountId, orderId: 'o9', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '1', at } }]);
+    const state = run([...opening, reserveFor({ accountId, orderId: 'o9', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '1', at })]);
     expect(portfolioOf(state, {})).toMatchObject({ cash: '10000', reservedCash: '1001', buyingPower: '8999', equity: '10000' });
   });
 });

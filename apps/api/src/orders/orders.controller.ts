@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CommandHandler, uuidFromName } from '#eventstore';
 import { APP_CONFIG, CLOCK, type AppConfig } from '#libs/platform';
-import { orderDecider, orderStreamId, type OrderSpec } from '#libs/trading';
-import { brokerSettingsFrom, completePlacement, latestPriceFrom, type PlacementDeps } from '#projections/sagas';
+import { checkPlaceOrder, orderDecider, orderStreamId } from '#libs/trading';
+import { brokerSettingsFrom, latestPriceFrom, placeOrder, type PlacementDeps } from '#projections/sagas';
 import { AccountGuard } from '../auth/account.guard.js';
 import { CurrentAccount } from '../auth/current-account.decorator.js';
 import { ListOrdersDto } from './list-orders.dto.js';
@@ -29,11 +29,9 @@ export class OrdersController {
   @Post()
   async place(@CurrentAccount() accountId: string, @Body() dto: PlaceOrderDto) {
     const orderId = uuidFromName(`order:${accountId}:${dto.clientOrderId}`);
-    const data = { ...dto, orderId, accountId, limitPrice: dto.limitPrice ?? null, stopPrice: dto.stopPrice ?? null, placedAt: this.clock().toISOString() };
-    const placed = await this.commands.handle(orderStreamId(orderId), orderDecider, { type: 'PlaceOrder', data }, { commandId: `place:${orderId}`, expectNew: true });
-    if (placed.state.status === 'none') throw new Error(`order ${orderId} was not placed`);
-    const state = await completePlacement(this.placement, placed.state.order as OrderSpec, latestPriceFrom(this.db), placed.state);
-    if (state.status === 'none') throw new Error(`order ${orderId} vanished`);
+    const order = checkPlaceOrder({ data: { ...dto, orderId, accountId, limitPrice: dto.limitPrice ?? null, stopPrice: dto.stopPrice ?? null, placedAt: this.clock().toISOString() } });
+    const state = await placeOrder(this.placement, order, latestPriceFrom(this.db));
+    if (state.status === 'none') throw new Error(`order ${orderId} was not written`);
     if (state.status === 'rejected') {
       throw new UnprocessableEntityException({ code: state.reason, message: `order ${orderId} was rejected: ${state.reason}`, details: { order: orderFromState(state) } });
     }

@@ -1,0 +1,2 @@
+/** Which way an order or a fill goes. */
+export type Side = 'buy' | 'sell';
