@@ -224,9 +224,8 @@ describe('projection runner (PostgreSQL)', () => {
         batchSize: 3,
         pipelined: 2,
         apply: () => Promise.reject(new Error('unused')),
-        async applyBatch(batch, tx, context) {
-          // Which batch by its events (the first or the second three): each waits for a connection
-          // before it is handed over, so the second can be called first.
+        async actOnBatch(batch) {
+          // Which batch by its events (the first or the second three).
           const which = Number(batch[0].revision) / 3 + 1;
           const call = ++calls;
           log.push(`act ${which}`);
@@ -239,9 +238,10 @@ describe('projection runner (PostgreSQL)', () => {
               throw new Error('the first batch fails while the second acts');
             }
           }
-          await context!.previousCommitted;
-          for (const e of batch) await tx.query(`insert into ${table} (event_id, call) values ($1, $2)`, [e.id, call]);
-          log.push(`wrote ${which}`);
+          return async (tx) => {
+            for (const e of batch) await tx.query(`insert into ${table} (event_id, call) values ($1, $2)`, [e.id, call]);
+            log.push(`wrote ${which}`);
+          };
         },
       });
       return { saga, log };
@@ -280,9 +280,10 @@ describe('projection runner (PostgreSQL)', () => {
       expect(await db.query(`select events_applied::int as n from projection_checkpoints where name = 'PipelinedFailing'`)).toEqual([{ n: 6 }]);
     });
 
-    it('is refused for a projection that locks its checkpoint first', () => {
+    it('is refused for a projection that locks its checkpoint first, and for a saga that acts in its transaction', () => {
       const projection: Projection = { name: 'eager', handles: ['Eager'], tables: [], pipelined: 2, apply: () => Promise.resolve() };
       expect(() => new ProjectionRunner(projection, store, db)).toThrow('only a saga');
+      expect(() => new ProjectionRunner(asSaga({ ...projection, applyBatch: () => Promise.resolve() }), store, db)).toThrow('only a saga');
     });
   });
 });

@@ -48,8 +48,10 @@ export class Lanes {
 }
 
 /**
- * Lanes acting at once share the batch's one connection for their reads: the queries queue here
- * rather than stack on the driver (pg 9 refuses a query while one is running).
+ * A batch's lanes read one query at a time, in the order they asked: over the batch's own
+ * connection the queries queue here rather than stack on the driver (pg 9 refuses a query while
+ * one is running), and over a pool the answers still come back in that order (a saga that
+ * reserves in signal order relies on it).
  */
 export function oneQueryAtATime(tx: EntityManager): Pick<EntityManager, 'query'> {
   let tail: Promise<unknown> = Promise.resolve();

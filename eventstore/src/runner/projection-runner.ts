@@ -58,7 +58,9 @@ export class ProjectionRunner {
     private readonly db: DataSource,
     options: RunnerOptions = {},
   ) {
-    if ((projection.pipelined ?? 1) > 1 && !projection.lockCheckpointLast) throw new Error(`${projection.name}: only a saga (lockCheckpointLast) can be pipelined`);
+    if ((projection.pipelined ?? 1) > 1 && !(projection.lockCheckpointLast && projection.actOnBatch)) {
+      throw new Error(`${projection.name}: only a saga that acts outside its transaction (actOnBatch) can be pipelined`);
+    }
     this.locks = options.locks ?? LeaderLocks.forDataSource(db);
     // Small enough that a batch's transaction (which every subscription in the cluster waits for) stays short.
     this.batchSize = options.batchSize ?? 100;
@@ -208,9 +210,13 @@ export class ProjectionRunner {
     const { name } = this.projection;
     // The checkpoint row lock serialises us with a rebuild or a stray second runner; if either
     // moved the checkpoint, our subscription is stale, the batch rolls back and we restart.
-    // Sagas check, lock and write only in the closing statement (see lockCheckpointLast).
+    // Sagas check, lock and write only in the closing statement (see lockCheckpointLast); one that
+    // acts outside the transaction takes its connection only once the batch ahead has committed.
+    const write = this.projection.actOnBatch ? await this.projection.actOnBatch(events, this.db.manager) : undefined;
+    if (write) await previous;
     const applied = await inCheckpointedTransaction(this.db, name, expected, { position: last.position, applied: events.length }, !this.projection.lockCheckpointLast, async (tx) => {
-      if (this.projection.applyBatch) await this.projection.applyBatch(events, tx, { previousCommitted: previous });
+      if (write) await write(tx);
+      else if (this.projection.applyBatch) await this.projection.applyBatch(events, tx);
       else for (const event of events) await this.projection.apply(event, tx);
       await previous;
     });

@@ -23,7 +23,15 @@ export interface Projection {
    * Same contract as `apply`: a throw rolls back the batch's rows and checkpoint, and the batch
    * is redelivered, so every effect outside the transaction must be idempotent.
    */
-  applyBatch?(events: RecordedEvent[], tx: EntityManager, context?: BatchContext): Promise<void>;
+  applyBatch?(events: RecordedEvent[], tx: EntityManager): Promise<void>;
+  /**
+   * A saga that acts outside its batch's transaction: issues the batch's commands (reading through
+   * `reads`, the runner's pool) and returns the batch's closing write, which the runner runs in the
+   * checkpoint transaction once the batch before has committed. A batch at work then holds neither
+   * a pooled connection nor a transaction id, so several can act at once (`pipelined`). The runner
+   * prefers it to applyBatch; same contract: a throw redelivers the batch.
+   */
+  actOnBatch?(events: RecordedEvent[], reads: EntityManager): Promise<(tx: EntityManager) => Promise<void>>;
   /** Events per transaction; defaults to the runner's. Sagas acting event by event use small batches (each event issues commands). */
   readonly batchSize?: number;
   /**
@@ -35,18 +43,13 @@ export interface Projection {
    */
   readonly lockCheckpointLast?: boolean;
   /**
-   * Batches acting at once (default 1). Sagas only (with lockCheckpointLast): the runner starts
-   * acting on the next batches while this one is still at work, so an event waits for the batches
-   * ahead of it only to commit, not to finish acting; each holds a pooled connection meanwhile. The saga must keep one key's effects in order across batches (`Lanes`) and make no
-   * write before `context.previousCommitted` resolves: a write takes a transaction id, which every
-   * subscription in the cluster would then wait for. Batches still commit in log order.
+   * Batches acting at once (default 1). Sagas with actOnBatch only: the runner starts acting on the
+   * next batches while this one is still at work, so an event waits for the batches ahead of it
+   * only to be delivered, not to finish acting. The saga must keep one key's effects in order
+   * across batches (`Lanes`). Batches still write and commit in log order, and a failed one takes
+   * the ones after it down with it: all are redelivered.
    */
   readonly pipelined?: number;
-}
-
-export interface BatchContext {
-  /** Resolves once the batch before this one has committed; rejects if it failed (this one then rolls back too). */
-  readonly previousCommitted: Promise<void>;
 }
 
 /**
