@@ -3,3 +3,4 @@ export * from './config.js';
 export * from './migrate.js';
 export * from './prepare-database.js';
 export * from './nest/index.js';
+export * from './refreshed-cache.js';
