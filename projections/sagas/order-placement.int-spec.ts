@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CommandHandler, PostgresEventStore, StreamNotFoundError } from '#eventstore';
 import {
@@ -78,6 +79,15 @@ describe('order placement (PostgreSQL)', () => {
     const written = await store.readStream(orderStreamId(order.orderId));
     expect(written.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderAccepted']);
     expect(written[0].data).toEqual(order);
+  });
+
+  it('passes over a reservation recorded before reservations carried their order', async () => {
+    const { nextExpectedRevision } = await store.appendToStream(accountStreamId('acc-legacy'), [{ id: randomUUID(), type: 'OrderFundsReserved', data: {
+      accountId: 'acc-legacy', orderId: 'legacy-1', symbol: 'AAPL', side: 'buy', quantity: '1', price: '10', estimatedFee: '0', reservedCash: '10', at,
+    } }]);
+    const recorded = await store.readStream(accountStreamId('acc-legacy'), { fromRevision: nextExpectedRevision });
+    await db.transaction((tx) => orderPlacementSaga(process()).applyBatch!(recorded, tx));
+    expect(await types(orderStreamId('legacy-1'))).toEqual([]);
   });
 
   it('gives back the cash a retry reserved for an order already written rejected; the rejection stands', async () => {

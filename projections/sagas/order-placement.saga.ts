@@ -118,8 +118,9 @@ function completeReservation(deps: PlacementDeps, order: OrderSpec): Promise<Ord
 export function orderPlacementSaga(deps: PlacementDeps): Projection {
   async function applyBatch(events: RecordedEvent[]): Promise<void> {
     await Promise.all(events.map((event) => {
-      const { order } = event.data as OrderFundsReserved['data'];
-      return unlessRefused(stderrLog, `placement of ${order.orderId}`, () => completeReservation(deps, order));
+      // Reservations recorded before they carried their order belong to orders placed first: nothing to write.
+      const { order } = event.data as Partial<OrderFundsReserved['data']>;
+      return order && unlessRefused(stderrLog, `placement of ${order.orderId}`, () => completeReservation(deps, order));
     }));
   }
   return {
