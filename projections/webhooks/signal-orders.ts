@@ -42,9 +42,9 @@ export function runsOf(signals: readonly Actionable[]): Actionable[][] {
 
 /**
  * Every order of the run is placed at once, started in signal order without waiting in between:
- * a limit order reaches its account lane synchronously, and a market order's price read goes
- * through the batch's FIFO connection, so reservations are queued in signal order either way (and
- * made in one append). A placement that failed (an outage, not a refusal) fails the batch, which
+ * a limit order reaches its account lane synchronously, and a market order's price read is one of
+ * the batch's reads, answered in the order asked (oneQueryAtATime), so same-type reservations are
+ * queued in signal order (and made in one append). A placement that failed (an outage, not a refusal) fails the batch, which
  * is redelivered; the placements that went through are found again as written.
  */
 export async function actOnRun(deps: PlacementDeps, reads: Reads, run: readonly Actionable[]): Promise<HandledSignal[]> {

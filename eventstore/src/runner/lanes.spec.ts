@@ -1,4 +1,5 @@
-import { inLanes, Lanes } from './lanes.js';
+import type { EntityManager } from 'typeorm';
+import { inLanes, Lanes, oneQueryAtATime } from './lanes.js';
 
 /** A promise settled from outside, to hold one item's act until the test lets it go. */
 function gate() {
@@ -63,5 +64,27 @@ describe('lanes', () => {
     expect(started).toEqual(['a1', 'b1']);
     // The redelivered batch finds no failed lane left behind.
     expect(await run(['a3', 'a4'])).toEqual(['a3', 'a4']);
+  });
+});
+
+describe('oneQueryAtATime', () => {
+  it('reads one query at a time in the order asked, and fails every read queued after one that failed', async () => {
+    const asked: string[] = [];
+    let running = 0;
+    const db = {
+      query: async (sql: string) => {
+        running++;
+        expect(running).toBe(1);
+        asked.push(sql);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        if (sql === 'fails') throw new Error('connection lost');
+        return [sql];
+      },
+    } as unknown as EntityManager;
+    const reads = oneQueryAtATime(db);
+    const outcomes = await Promise.allSettled(['a', 'b', 'fails', 'c'].map((sql) => reads.query(sql)));
+    expect(asked).toEqual(['a', 'b', 'fails']);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([['a'], ['b'], 'connection lost', 'connection lost']);
   });
 });

@@ -48,17 +48,17 @@ export class Lanes {
 }
 
 /**
- * A batch's lanes read one query at a time, in the order they asked: over the batch's own
- * connection the queries queue here rather than stack on the driver (pg 9 refuses a query while
- * one is running), and over a pool the answers still come back in that order (a saga that
- * reserves in signal order relies on it).
+ * A batch's reads, one query at a time in the order they were asked, so their answers come back in
+ * that order (a saga that reserves in signal order relies on it). A read that fails fails every
+ * read queued after it, as inside a transaction: a later signal never acts ahead of an earlier one
+ * whose read failed; the batch is redelivered.
  */
-export function oneQueryAtATime(tx: EntityManager): Pick<EntityManager, 'query'> {
+export function oneQueryAtATime(db: EntityManager): Pick<EntityManager, 'query'> {
   let tail: Promise<unknown> = Promise.resolve();
   return {
     query: <T>(sql: string, parameters?: unknown[]) => {
-      const run = tail.then(() => tx.query<T>(sql, parameters));
-      tail = run.catch(() => undefined);
+      const run = tail.then(() => db.query<T>(sql, parameters));
+      tail = run;
       return run;
     },
   } as Pick<EntityManager, 'query'>;
