@@ -2,6 +2,7 @@ import pg from 'pg';
 import { PostgresEventStore, type RecordedEvent, type Subscription } from '../src/index.js';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { LogTail } from '../src/postgres/log-tail.js';
 import { delay, event } from './contract/fixtures.js';
 
 /** Counts the statements that read the events table, whoever sends them. */
@@ -84,6 +85,33 @@ describe('PostgreSQL shared log tail', () => {
     for (const e of more) await store.appendToStream('behind-live', [e]);
     expect(ids(await lateRun.done)).toEqual([...history, ...more].map((e) => e.id));
     expect(ids(await live.done)).toEqual(more.map((e) => e.id));
+    await store.close();
+  });
+
+  it('keeps in memory only what a live reader has not read yet', async () => {
+    const store = new PostgresEventStore({ connectionString: db.url });
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const tail = new LogTail(pool, { pageSize: 1000, capacity: 10_000 });
+    await tail.refreshed();
+    const start = tail.knownHead!.position;
+    for (let i = 0; i < 1200; i += 100) await store.appendToStream('kept-1', Array.from({ length: 100 }, (_, j) => event('Kept', { i: i + j })));
+    const [ahead, behind] = [{}, {}];
+    tail.noteReader(behind, start);
+    let cursor = start;
+    for (let read = 0; read < 1200;) {
+      const page = (await tail.read(cursor, 1000, () => true))!;
+      read += page.events.length;
+      cursor = page.cursor;
+      tail.noteReader(ahead, cursor);
+    }
+    await store.appendToStream('kept-1', [event('Kept', { i: 1200 })]);
+    await tail.refreshed();
+    expect(tail.size).toBe(1201); // the reader still at the start holds everything
+    tail.noteReader(behind, cursor);
+    await store.appendToStream('kept-1', [event('Kept', { i: 1201 })]);
+    await tail.refreshed();
+    expect(tail.size).toBe(2); // both have read the first 1,200: the two appended since are left
+    await pool.end();
     await store.close();
   });
 

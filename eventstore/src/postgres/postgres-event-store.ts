@@ -78,9 +78,14 @@ export class PostgresEventStore implements EventStore {
       : from === 'end' ? async () => (await this.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 }))[0]?.position ?? null
       : from;
     const matches = matcherOf(options.filter);
+    const reader = {};
     return new PollingSubscription<Position>(
       {
-        fetch: (cursor, limit) => this.readAfter(cursor, limit, options.filter, matches),
+        fetch: async (cursor, limit) => {
+          const page = await this.readAfter(cursor, limit, options.filter, matches);
+          this.tail.noteReader(reader, page.cursor);
+          return page;
+        },
         // The tail keeps watch for late settlers itself; only a subscription still catching up asks.
         pendingAfter: async (cursor) => this.tail.covers(cursor) ? this.tail.pending
           : (await this.pool.query<{ pending: boolean }>(eventsAfterQuery(cursor, options.filter))).rows[0].pending,
