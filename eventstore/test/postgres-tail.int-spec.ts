@@ -111,6 +111,13 @@ describe('PostgreSQL shared log tail', () => {
     await store.appendToStream('kept-1', [event('Kept', { i: 1201 })]);
     await tail.refreshed();
     expect(tail.size).toBe(2); // both have read the first 1,200: the two appended since are left
+    // A reader that lags holds the buffer no further than its capacity.
+    const small = new LogTail(pool, { pageSize: 1000, capacity: 40 });
+    await small.refreshed();
+    small.noteReader({}, small.knownHead!.position);
+    await store.appendToStream('kept-1', Array.from({ length: 60 }, (_, i) => event('Kept', { i: 1202 + i })));
+    await small.refreshed();
+    expect(small.size).toBe(40);
     await pool.end();
     await store.close();
   });

@@ -157,8 +157,9 @@ export class LogTail {
    */
   private trim(): void {
     const overCapacity = this.buffer.length > this.options.capacity * 1.25 ? this.buffer.length - this.options.capacity : 0;
-    const drop = Math.max(overCapacity, this.passedByAll());
-    if (drop < Math.min(MIN_DROP, this.buffer.length) || drop === 0) return;
+    const passed = this.passedByAll();
+    const drop = Math.max(overCapacity, passed >= Math.min(MIN_DROP, this.buffer.length) ? passed : 0);
+    if (drop === 0) return;
     this.base = this.buffer[drop - 1].position;
     this.buffer = this.buffer.slice(drop);
   }
