@@ -22,14 +22,17 @@ type Reads = Pick<EntityManager, 'query'>;
  * fixed-quantity signals form one run: their size depends on nothing the earlier ones change, so
  * their orders are placed at once and only the account's risk checks go one by one (queued in
  * signal order, reserved in one append). A close or percent signal sizes from the account, so it
- * is a run of its own, acted on once everything before it is done.
+ * is a run of its own, acted on once everything before it is done. A run holds orders of one kind:
+ * a market order reads the latest price before it reserves and a limit order does not, so in one
+ * run a limit order would reserve ahead of the market orders before it.
  */
 export function runsOf(signals: readonly Actionable[]): Actionable[][] {
   const runs: Actionable[][] = [];
   const open = new Map<string, Actionable[]>();
+  const readsPrice = (s: Actionable) => s.intent.limitPrice === null;
   for (const s of signals) {
     const run = open.get(s.signal.accountId);
-    if (run && s.intent.sizing.mode === 'fixed_quantity') {
+    if (run && s.intent.sizing.mode === 'fixed_quantity' && readsPrice(run[0]) === readsPrice(s)) {
       run.push(s);
       continue;
     }
@@ -43,8 +46,8 @@ export function runsOf(signals: readonly Actionable[]): Actionable[][] {
 /**
  * Every order of the run is placed at once, started in signal order without waiting in between:
  * a limit order reaches its account lane synchronously, and a market order's price read is one of
- * the batch's reads, answered in the order asked (oneQueryAtATime), so same-type reservations are
- * queued in signal order (and made in one append). A placement that failed (an outage, not a refusal) fails the batch, which
+ * the batch's reads, answered in the order asked (oneQueryAtATime); a run holds one kind, so its
+ * reservations are queued in signal order (and made in one append). A placement that failed (an outage, not a refusal) fails the batch, which
  * is redelivered; the placements that went through are found again as written.
  */
 export async function actOnRun(deps: PlacementDeps, reads: Reads, run: readonly Actionable[]): Promise<HandledSignal[]> {
