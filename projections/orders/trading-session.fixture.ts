@@ -102,9 +102,7 @@ export function tradingSession(seed: number, steps: number): RecordedEvent[] {
       };
       const price = limitPrice ?? marks.get(symbol)!.times(1.05).toDecimalPlaces(2).toFixed();
       try {
-        onAccount(spec.accountId, { type: 'ReserveForOrder', data: {
-          accountId: spec.accountId, orderId, symbol, side: spec.side, quantity: spec.quantity, price, estimatedFee: '1', at: now(), order: spec,
-        } });
+        onAccount(spec.accountId, { type: 'ReserveForOrder', data: { accountId: spec.accountId, order: spec, price, estimatedFee: '1', at: now() } });
         unwritten.push(spec);
       } catch (error) {
         if (!(error instanceof OrderRejectedError)) throw error;

@@ -1,5 +1,5 @@
 import { deciderSpec, fold } from '../test/decider-test.js';
-import { reserveFor } from '../test/reservation-order.js';
+import { reserveFor, type FlatReservation } from '../test/reservation-order.js';
 import { accountDecider } from './account.decider.js';
 import type { AccountEvent, AccountSettings, FillSettled, OpenAccountState, ReserveForOrder, SettleFill } from './account.events.js';
 import { buyingPower } from './account.rules.js';
@@ -15,13 +15,13 @@ const settings: AccountSettings = { allowShort: false, maxOrderNotional: null, m
 const opened = (over: Partial<AccountSettings> = {}, deposit = '10000'): AccountEvent => ({
   type: 'AccountOpened', data: { accountId, name: 'Desk', openingDeposit: deposit, settings: { ...settings, ...over }, apiKeyHash: 'h1', openedAt: at },
 });
-const reserve = (over: Partial<ReserveForOrder['data']> = {}): ReserveForOrder => {
-  const { order, ...data } = { accountId, orderId: 'o1', symbol: 'AAPL', side: 'buy' as const, quantity: '10', price: '100', estimatedFee: '1', at, ...over };
-  return order ? { type: 'ReserveForOrder', data: { ...data, order } } : reserveFor(data);
-};
-const reserved = (over: Partial<ReserveForOrder['data']> & { reservedCash?: string } = {}): AccountEvent => {
+const reserve = (over: Partial<FlatReservation> = {}): ReserveForOrder =>
+  reserveFor({ accountId, orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '1', at, ...over });
+const reserved = (over: Partial<FlatReservation> & { reservedCash?: string } = {}): AccountEvent => {
   const { reservedCash = '1001', ...rest } = over;
-  return { type: 'OrderFundsReserved', data: { ...reserve(rest).data, reservedCash } };
+  const { data } = reserve(rest);
+  const { orderId, symbol, side, quantity } = data.order;
+  return { type: 'OrderFundsReserved', data: { accountId, orderId, symbol, side, quantity, price: data.price, estimatedFee: data.estimatedFee, reservedCash, at, order: data.order } };
 };
 const settle = (over: Partial<SettleFill['data']> = {}): SettleFill => ({
   type: 'SettleFill', data: { accountId, orderId: 'o1', fillId: 'f1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', fee: '1', at, ...over },
@@ -80,6 +80,10 @@ describe('account decider', () => {
       spec.given([opened(), reserved(), released]).when(reserve()).then([]);
     });
     it('rejects an unknown account', () => spec.given([]).when(reserve()).thenThrows(OrderRejectedError, 'ACCOUNT_NOT_FOUND'));
+    it('refuses to reserve for another account\'s order', () => {
+      const command = reserve();
+      spec.given([opened()]).when({ ...command, data: { ...command.data, order: { ...command.data.order, accountId: 'a2' } } }).thenThrows(InvalidCommandError, 'INVALID_COMMAND');
+    });
     it('rejects a buy beyond buying power, counting other open orders', () =>
       spec.given([opened(), reserved({ orderId: 'o0', quantity: '90', reservedCash: '9000' })]).when(reserve())
         .thenThrows(OrderRejectedError, 'INSUFFICIENT_BUYING_POWER'));

@@ -4,7 +4,7 @@ import type {
   AccountCommand, AccountEvent, AccountState, FillSettled, OpenAccountState, ReleaseReservation, Reservation, ReserveForOrder, SettleFill,
 } from './account.events.js';
 import { buyingPower, checkSettings, parseCash, requireText, reservationFor } from './account.rules.js';
-import { AccountAlreadyOpenedError, AccountNotFoundError, InsufficientFundsError, InvalidFillError, OrderRejectedError } from './errors.js';
+import { AccountAlreadyOpenedError, AccountNotFoundError, InsufficientFundsError, InvalidCommandError, InvalidFillError, OrderRejectedError } from './errors.js';
 import { dec, Decimal, parseNonNegative, parsePositive, roundCashUp, toDecimalString } from './money.js';
 import { addId, emptyIdSet, hasId } from './id-set.js';
 import { applyFill, FLAT_POSITION } from './position.js';
@@ -72,13 +72,15 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
 }
 
 function reserve({ type, data }: ReserveForOrder, state: AccountState): AccountEvent[] {
+  const { order } = data;
+  if (order.accountId !== data.accountId) throw new InvalidCommandError(`order ${order.orderId} belongs to account ${order.accountId}, not ${data.accountId}`);
   if (state.status === 'none') throw new OrderRejectedError('ACCOUNT_NOT_FOUND', `account ${data.accountId} does not exist`);
-  if (hasId(state.reservedOrderIds, data.orderId)) return [];
+  if (hasId(state.reservedOrderIds, order.orderId)) return [];
   const reservedCash = reservationFor(state, { type, data });
   return [{ type: 'OrderFundsReserved', data: {
-    accountId: data.accountId, orderId: data.orderId, symbol: data.symbol, side: data.side,
-    quantity: toDecimalString(dec(data.quantity)), price: toDecimalString(dec(data.price)), estimatedFee: toDecimalString(dec(data.estimatedFee)),
-    reservedCash: toDecimalString(reservedCash), at: data.at, order: data.order,
+    accountId: data.accountId, orderId: order.orderId, symbol: order.symbol, side: order.side,
+    quantity: toDecimalString(dec(order.quantity)), price: toDecimalString(dec(data.price)), estimatedFee: toDecimalString(dec(data.estimatedFee)),
+    reservedCash: toDecimalString(reservedCash), at: data.at, order,
   } }];
 }
 

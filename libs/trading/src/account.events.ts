@@ -52,8 +52,8 @@ export interface RotateApiKey {
  */
 export interface ReserveForOrder {
   type: 'ReserveForOrder';
-  /** `order`: the order the cash is set aside for, placed once the reservation stands (by the request, or after a crash by the saga). */
-  data: { accountId: string; orderId: string; symbol: string; side: Side; quantity: string; price: string; estimatedFee: string; at: string; order: OrderSpec };
+  /** `order`: the order the cash is set aside for (its id, symbol, side and quantity), written once the reservation stands (by the request, or after a crash by the saga). */
+  data: { accountId: string; order: OrderSpec; price: string; estimatedFee: string; at: string };
 }
 export interface SettleFill {
   type: 'SettleFill';

@@ -35,7 +35,8 @@ export function buyingPower(state: OpenAccountState): Decimal {
  * cash-collateralised (quantity short × price + fee), as a cash account would require.
  */
 export function reservationFor(state: OpenAccountState, { data }: ReserveForOrder): Decimal {
-  const quantity = parsePositive(data.quantity, 'quantity');
+  const { symbol, side } = data.order;
+  const quantity = parsePositive(data.order.quantity, 'quantity');
   const price = parsePositive(data.price, 'price');
   const fee = parseNonNegative(data.estimatedFee, 'estimatedFee');
   const notional = quantity.times(price);
@@ -43,27 +44,27 @@ export function reservationFor(state: OpenAccountState, { data }: ReserveForOrde
   if (settings.maxOrderNotional !== null && notional.gt(settings.maxOrderNotional)) {
     throw new OrderRejectedError('MAX_ORDER_NOTIONAL_EXCEEDED', `order notional ${notional.toFixed()} exceeds ${settings.maxOrderNotional}`);
   }
-  const openQty = (side: Side) => openQuantityOf(state, data.symbol, side);
-  const position = dec(state.positions[data.symbol]?.quantity ?? '0');
-  const limit = settings.maxPositionQuantity[data.symbol] ?? settings.maxPositionQuantity['*'];
+  const openQty = (side: Side) => openQuantityOf(state, symbol, side);
+  const position = dec(state.positions[symbol]?.quantity ?? '0');
+  const limit = settings.maxPositionQuantity[symbol] ?? settings.maxPositionQuantity['*'];
 
   let cash: Decimal;
   let worstCase: Decimal;
-  if (data.side === 'buy') {
+  if (side === 'buy') {
     cash = roundCashUp(notional.plus(fee));
     worstCase = position.plus(openQty('buy')).plus(quantity);
   } else {
     const unreservedLong = Decimal.max(0, Decimal.max(0, position).minus(openQty('sell')));
     const shortQty = Decimal.max(0, quantity.minus(unreservedLong));
     if (shortQty.gt(0) && !settings.allowShort) {
-      throw new OrderRejectedError('SHORT_SELLING_NOT_ALLOWED', `selling ${quantity.toFixed()} ${data.symbol} needs ${shortQty.toFixed()} more than the unreserved position`);
+      throw new OrderRejectedError('SHORT_SELLING_NOT_ALLOWED', `selling ${quantity.toFixed()} ${symbol} needs ${shortQty.toFixed()} more than the unreserved position`);
     }
     cash = shortQty.gt(0) ? roundCashUp(shortQty.times(price).plus(fee)) : new Decimal(0);
     worstCase = position.minus(openQty('sell')).minus(quantity);
   }
   // An order that only shrinks exposure passes even when an older position is above a new limit.
   if (limit !== undefined && worstCase.abs().gt(limit) && worstCase.abs().gt(position.abs())) {
-    throw new OrderRejectedError('MAX_POSITION_EXCEEDED', `${data.symbol} position could reach ${worstCase.toFixed()}, limit ${limit}`);
+    throw new OrderRejectedError('MAX_POSITION_EXCEEDED', `${symbol} position could reach ${worstCase.toFixed()}, limit ${limit}`);
   }
   const available = buyingPower(state);
   if (cash.gt(available)) {

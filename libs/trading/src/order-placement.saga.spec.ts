@@ -13,7 +13,7 @@ describe('reservationRequest', () => {
   it('reserves a limit order at its limit, fee at the taker rate plus the fixed fee', () => {
     const limit = order({ type: 'limit', limitPrice: '100' });
     expect(reservationRequest(limit, '120', settings, at)).toEqual({ command: { type: 'ReserveForOrder', data: {
-      accountId: 'a1', orderId: 'o1', symbol: 'AAPL', side: 'buy', quantity: '10', price: '100', estimatedFee: '2', at, order: limit,
+      accountId: 'a1', order: limit, price: '100', estimatedFee: '2', at,
     } } });
   });
 

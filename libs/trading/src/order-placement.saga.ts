@@ -44,8 +44,5 @@ export function reservationRequest(
   }
   const feeBps = Decimal.max(dec(settings.feeBps), dec(settings.makerFeeBps ?? settings.feeBps));
   const estimatedFee = price.times(order.quantity).times(feeBps).div(10_000).plus(settings.fixedFee).toDecimalPlaces(settings.feeScale, Decimal.ROUND_UP);
-  return { command: { type: 'ReserveForOrder', data: {
-    accountId: order.accountId, orderId: order.orderId, symbol: order.symbol, side: order.side, quantity: order.quantity,
-    price: toDecimalString(price), estimatedFee: toDecimalString(estimatedFee), at, order,
-  } } };
+  return { command: { type: 'ReserveForOrder', data: { accountId: order.accountId, order, price: toDecimalString(price), estimatedFee: toDecimalString(estimatedFee), at } } };
 }
