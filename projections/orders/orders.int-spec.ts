@@ -86,7 +86,7 @@ describe('orders projection (PostgreSQL)', () => {
       `select seq::int, order_id, status, reason, quantity::text, limit_price::text, stop_price::text, filled_quantity::text, updated_at from orders order by seq`,
     );
 
-    it('writes a run of placements and status changes in two statements: seq in log order, each order\'s last status and reason', async () => {
+    it('writes a run of placements with their status changes in one statement: seq in log order, each order\'s last status and reason', async () => {
       await reset();
       const statements = await batch([
         placed('p1'), placed('p2'), placed('p3'),
@@ -97,12 +97,30 @@ describe('orders projection (PostgreSQL)', () => {
         // A status-only change after a reason keeps it, as the one-by-one update (status and time only) does.
         recorded('OrderExpired', { orderId: 'p3', accountId: 'b', filledQuantity: '0', remainingQuantity: '2.5', at: at(5) }),
       ]);
-      expect(statements).toBe(2);
+      expect(statements).toBe(1);
       expect(await orders()).toEqual([
         { seq: 1, order_id: 'p1', status: 'accepted', reason: null, quantity: '2.5', limit_price: '410.25', stop_price: null, filled_quantity: '0', updated_at: new Date(at(1)) },
         { seq: 2, order_id: 'p2', status: 'rejected', reason: 'SHORT_SELLING_NOT_ALLOWED', quantity: '2.5', limit_price: '410.25', stop_price: null, filled_quantity: '0', updated_at: new Date(at(2)) },
         { seq: 3, order_id: 'p3', status: 'expired', reason: 'requested', quantity: '2.5', limit_price: '410.25', stop_price: null, filled_quantity: '0', updated_at: new Date(at(5)) },
       ]);
+    });
+
+    it('updates the orders placed before the run in a second statement', async () => {
+      await reset();
+      await batch([placed('p7')]);
+      const statements = await batch([placed('p8'), recorded('OrderAccepted', { orderId: 'p7', accountId: 'b', at: at(12) }), recorded('OrderAccepted', { orderId: 'p8', accountId: 'b', at: at(13) })]);
+      expect(statements).toBe(2);
+      expect(await orders()).toEqual([
+        expect.objectContaining({ order_id: 'p7', status: 'accepted', updated_at: new Date(at(12)) }),
+        expect.objectContaining({ order_id: 'p8', status: 'accepted', updated_at: new Date(at(13)) }),
+      ]);
+    });
+
+    it('a placement whose row already exists changes nothing itself, and its run\'s status change still applies', async () => {
+      await reset();
+      await batch([placed('p9')]);
+      await batch([placed('p9'), recorded('OrderRejected', { orderId: 'p9', accountId: 'b', reason: 'MAX_ORDER_NOTIONAL_EXCEEDED', message: 'm', at: at(14) })]);
+      expect(await orders()).toEqual([expect.objectContaining({ seq: 1, order_id: 'p9', status: 'rejected', reason: 'MAX_ORDER_NOTIONAL_EXCEEDED', updated_at: new Date(at(14)) })]);
     });
 
     it('keeps the reason an earlier batch stored when a later run changes only the status', async () => {

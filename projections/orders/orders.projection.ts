@@ -32,28 +32,37 @@ async function recordFill(tx: EntityManager, status: string, f: FillData): Promi
   );
 }
 
-/** The run's placements in one statement, in log order (with ordinality) so seq still numbers orders by arrival. */
-async function recordPlacements(tx: EntityManager, orders: OrderSpec[]): Promise<void> {
+interface StatusChange { orderId: string; status: string; at: string; reason: string | null; setsReason: boolean }
+
+/**
+ * The run's placements in one statement, in log order (with ordinality) so seq still numbers orders by arrival.
+ * An order's status change from the same run goes into its row at once: an order is placed together with its
+ * verdict, and inserting it pending only to update its status (an indexed column) writes the row and every
+ * index entry twice. Returns the orders inserted; one whose row already existed keeps it, untouched.
+ */
+async function recordPlacements(tx: EntityManager, orders: OrderSpec[], changes: Map<string, StatusChange>): Promise<Set<string>> {
   const column = <T>(of: (o: OrderSpec) => T) => orders.map(of);
-  await tx.query(
+  const change = <T>(of: (c: StatusChange | undefined, o: OrderSpec) => T) => orders.map((o) => of(changes.get(o.orderId), o));
+  const inserted: { order_id: string }[] = await tx.query(
     `insert into orders (order_id, account_id, client_order_id, symbol, side, type, quantity, limit_price, stop_price,
-                         time_in_force, status, placed_at, updated_at)
+                         time_in_force, status, reason, placed_at, updated_at)
      select o.order_id, o.account_id, o.client_order_id, o.symbol, o.side, o.type, o.quantity, o.limit_price, o.stop_price,
-            o.time_in_force, 'pending', o.placed_at, o.placed_at
+            o.time_in_force, o.status, o.reason, o.placed_at, o.updated_at
        from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[],
-                   $10::text[], $11::timestamptz[])
-            with ordinality as o(order_id, account_id, client_order_id, symbol, side, type, quantity, limit_price, stop_price, time_in_force, placed_at, n)
+                   $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[])
+            with ordinality as o(order_id, account_id, client_order_id, symbol, side, type, quantity, limit_price, stop_price, time_in_force,
+                                 status, reason, placed_at, updated_at, n)
       order by o.n
-     on conflict (order_id) do nothing`,
+     on conflict (order_id) do nothing
+     returning order_id`,
     [
       column((o) => o.orderId), column((o) => o.accountId), column((o) => o.clientOrderId), column((o) => o.symbol), column((o) => o.side),
       column((o) => o.type), column((o) => o.quantity), column((o) => o.limitPrice), column((o) => o.stopPrice), column((o) => o.timeInForce),
-      column((o) => o.placedAt),
+      change((c) => c?.status ?? 'pending'), change((c) => (c?.setsReason ? c.reason : null)), column((o) => o.placedAt), change((c, o) => c?.at ?? o.placedAt),
     ],
   );
+  return new Set(inserted.map((row) => row.order_id));
 }
-
-interface StatusChange { orderId: string; status: string; at: string; reason: string | null; setsReason: boolean }
 
 /**
  * What applying a run's status changes in turn leaves per order: the last status and time, and the
@@ -98,8 +107,9 @@ async function recordLifecycle(tx: EntityManager, run: RecordedEvent[]): Promise
   const events = run as unknown as LifecycleEvent[];
   const placed = events.flatMap((e) => (e.type === 'OrderPlaced' ? [e.data] : []));
   const changes = lastStatusPerOrder(events.filter((e): e is StatusEvent => e.type !== 'OrderPlaced'));
-  if (placed.length) await recordPlacements(tx, placed);
-  if (changes.length) await recordStatusChanges(tx, changes);
+  const inserted = placed.length ? await recordPlacements(tx, placed, new Map(changes.map((c) => [c.orderId, c]))) : new Set<string>();
+  const later = changes.filter((c) => !inserted.has(c.orderId));
+  if (later.length) await recordStatusChanges(tx, later);
 }
 
 /**

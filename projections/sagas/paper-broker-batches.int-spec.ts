@@ -58,6 +58,19 @@ describe('paper broker batches (PostgreSQL)', () => {
     await db.query('truncate paper_working_orders');
   });
 
+  it('accepts an order placed in an earlier batch, and one whose row a re-applied placement finds already written', async () => {
+    const [earlier, rewritten] = [await place('DDD', 'GTC', true), await place('DDD', 'GTC', true)];
+    const [earlierPlaced, earlierAccepted] = await orderEvents(earlier);
+    const rewrittenEvents = await orderEvents(rewritten);
+
+    await db.transaction((tx) => saga().applyBatch!([earlierPlaced, rewrittenEvents[0]], tx));
+    expect((await rows()).map((r: { working: boolean }) => r.working)).toEqual([false, false]);
+    await db.transaction((tx) => saga().applyBatch!([earlierAccepted, ...rewrittenEvents], tx));
+
+    expect((await rows()).map((r: { order_id: string; working: boolean }) => [r.order_id, r.working])).toEqual([[earlier, true], [rewritten, true]]);
+    await db.query('truncate paper_working_orders');
+  });
+
   it('a bar inside a batch reaches the orders accepted before it and not those after it', async () => {
     const before = await place('CCC', 'GTC', true);
     const after = await place('CCC', 'GTC', true);
