@@ -185,14 +185,14 @@ describe('projection runner (PostgreSQL)', () => {
     expect(await db.query(`select events_applied::int as n, generation from projection_checkpoints where name = 'moving'`)).toEqual([{ n: 5, generation: 1 }]);
   });
 
-  it('live, a caught-up projection starts a batch at most once per liveBatchIntervalMs, so trickling events gather', async () => {
-    const batchesOf = async (name: string, intervalMs: number) => {
+  it('live, a caught-up projection (or a spaced saga) starts a batch at most once per liveBatchIntervalMs, so trickling events gather', async () => {
+    const batchesOf = async (name: string, intervalMs: number, as: (p: Projection) => Projection = (p) => p) => {
       let batches = 0;
-      const counting: Projection = {
+      const counting: Projection = as({
         name, handles: [name], tables: [],
         apply: () => Promise.reject(new Error('unused')),
         applyBatch: async () => void batches++,
-      };
+      });
       const runner = new ProjectionRunner(counting, store, db, { liveBatchIntervalMs: intervalMs });
       runner.start();
       await runner.waitUntilLive();
@@ -207,6 +207,9 @@ describe('projection runner (PostgreSQL)', () => {
     // Eight appends 40 ms apart: spaced by a second, the first goes alone and the other seven wait together.
     expect(await batchesOf('Spaced', 1000)).toBeLessThanOrEqual(2);
     expect(await batchesOf('Unspaced', 0)).toBeGreaterThanOrEqual(4);
+    // A saga acts as soon as its events arrive, unless it says its lag costs nobody a wait.
+    expect(await batchesOf('SagaSpaced', 1000, (p) => asSaga({ ...p, spaced: true }))).toBeLessThanOrEqual(2);
+    expect(await batchesOf('SagaUnspaced', 1000, asSaga)).toBeGreaterThanOrEqual(4);
   });
 
   describe('a pipelined saga', () => {

@@ -127,6 +127,8 @@ export function orderPlacementSaga(deps: PlacementDeps): Projection {
     name: 'order-placement',
     handles: ['OrderFundsReserved'],
     tables: [],
+    // It completes what a crash interrupted; a live request writes its own order well before.
+    spaced: true,
     applyBatch,
     apply: (event) => applyBatch([event]),
   };

@@ -64,6 +64,9 @@ export function paperBrokerSaga({ commands, broker, log = stderrLog }: PaperBrok
     name: 'paper-broker',
     handles: ['OrderPlaced', 'OrderAccepted', ...TERMINAL, 'MarketBarsRecorded'],
     tables: ['paper_working_orders'],
+    // Fills come on price updates, not on placement: 20 ms more before a bar fills is nothing next to a bar's
+    // interval, and its order events then write their working orders in a few statements a second, not hundreds.
+    spaced: true,
     applyBatch,
     apply: (event, tx) => applyBatch([event], tx),
   };

@@ -17,7 +17,8 @@ export interface RunnerOptions {
    * events and one of them nearly always held an id. 20 ms (default), on this 2-core machine: PostgreSQL
    * at 1,000 orders/s 71–72 → 59–63 % of a core; webhook receipt-to-processing p99 243–290 → 171–241 ms
    * over runs; read models at most 20 ms later. 0: off.
-   * Sagas are not spaced: their batches are the product's own processing.
+   * Sagas are not spaced unless they say so (Projection.spaced): their batches are usually the product's
+   * own processing.
    */
   liveBatchIntervalMs?: number;
   /** How often a standby instance retries the cluster-wide lock, and the back-off after a failure. */
@@ -65,7 +66,7 @@ export class ProjectionRunner {
     // Small enough that a batch's transaction (which every subscription in the cluster waits for) stays short.
     this.batchSize = options.batchSize ?? 100;
     this.liveBatchSize = options.liveBatchSize ?? 10;
-    this.liveBatchIntervalMs = projection.lockCheckpointLast ? 0 : options.liveBatchIntervalMs ?? 20;
+    this.liveBatchIntervalMs = projection.lockCheckpointLast && !projection.spaced ? 0 : options.liveBatchIntervalMs ?? 20;
     this.retryMs = options.retryMs ?? 1000;
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? (() => undefined);

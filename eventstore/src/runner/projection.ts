@@ -50,6 +50,13 @@ export interface Projection {
    * the ones after it down with it: all are redelivered.
    */
   readonly pipelined?: number;
+  /**
+   * A saga whose lag costs nobody a wait worth a transaction: its live batches gather like a
+   * projection's (the runner's liveBatchIntervalMs) instead of starting as soon as events arrive.
+   * Projections are always spaced; a saga is not unless it says so, since its batches are usually
+   * the product's own processing (an alert becoming an order).
+   */
+  readonly spaced?: boolean;
 }
 
 /**
