@@ -5,6 +5,10 @@ export const NOTIFY_CHANNEL = 'es_appended';
 
 /** After the LISTEN connection drops, how long before trying again (polling covers the gap). */
 const RELISTEN_MS = 1000;
+/** Every store's LISTEN connection goes by this name, so a process can tell whether anyone else would hear it. */
+export const LISTENER_NAME = 'es-wakeups';
+/** How long a look at the other listeners stands: a new process is heard from this long after it started listening at most (it polls meanwhile). */
+const PEERS_STAND_MS = 1000;
 
 /**
  * Wake-up hints for subscribers; never the delivery path (a missed hint only delays until the
@@ -12,6 +16,11 @@ const RELISTEN_MS = 1000;
  * NOTIFY sent after the append committed, coalesced so a burst of appends costs one NOTIFY, and
  * kept out of the append transaction, where PostgreSQL would serialise commits on it.
  * One LISTEN connection per store, shared by all its subscriptions.
+ *
+ * A NOTIFY nobody else hears is not sent: a lone instance (the embedded default) made one per
+ * combined append, ~15 % of its statements at 1,000 orders/s, each also waking its own LISTEN
+ * connection for nothing. Whether another store listens on this database is looked up at most
+ * once a second (its LISTEN connection's name in pg_stat_activity); until known, NOTIFY is sent.
  */
 export class Wakeups {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
@@ -20,6 +29,9 @@ export class Wakeups {
   private notifyQueued = false;
   private notifying = false;
   private closed = false;
+  /** Whether another process's store listens on this database, and when that was looked up. */
+  private peers?: { listening: boolean; at: number };
+  private lookingForPeers = false;
   /** Backends of this store's pool: their NOTIFYs announce appends this process has already woken for. */
   private readonly own = new Set<number>();
 
@@ -54,7 +66,8 @@ export class Wakeups {
     });
     client.on('error', dropped);
     client.on('end', dropped);
-    client.connect().then(() => client.query(`listen ${NOTIFY_CHANNEL}`)).catch(dropped);
+    // Named by a statement, not the connection options: a connection string's own application_name would win over them.
+    client.connect().then(() => client.query(`set application_name = '${LISTENER_NAME}'; listen ${NOTIFY_CHANNEL}`)).catch(dropped);
   }
 
   onWake(callback: () => void): () => void {
@@ -64,7 +77,8 @@ export class Wakeups {
 
   appended(): void {
     this.emitter.emit('wake');
-    if (this.notifyQueued || this.closed) return;
+    this.lookForPeers();
+    if (this.notifyQueued || this.closed || this.peers?.listening === false) return;
     this.notifyQueued = true;
     // At most one NOTIFY in flight: appends made meanwhile are covered by the next one, so a
     // stream of appends costs the server one extra statement per NOTIFY round trip, not per append.
@@ -78,6 +92,21 @@ export class Wakeups {
       });
     };
     if (!this.notifying) setImmediate(send);
+  }
+
+  private lookForPeers(): void {
+    if (this.lookingForPeers || this.closed || (this.peers && performance.now() - this.peers.at < PEERS_STAND_MS)) return;
+    this.lookingForPeers = true;
+    const own = this.listener ? backendOf(this.listener as pg.PoolClient) : null;
+    this.pool
+      .query<{ listening: boolean }>(
+        `select exists (select 1 from pg_stat_activity
+                         where datname = current_database() and application_name = $1 and pid is distinct from $2::int) as listening`,
+        [LISTENER_NAME, own],
+      )
+      .then(({ rows }) => (this.peers = { listening: rows[0]!.listening, at: performance.now() }))
+      .catch(() => (this.peers = undefined)) // not knowing, keep notifying
+      .finally(() => (this.lookingForPeers = false));
   }
 
   async close(): Promise<void> {
