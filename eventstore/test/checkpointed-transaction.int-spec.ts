@@ -1,12 +1,13 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { inCheckpointedTransaction, readCheckpoint, type Expected } from '../src/runner/checkpoints.js';
 import { runMigrations } from '../../libs/platform/src/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 
 /**
- * The batch transaction sends BEGIN with the checkpoint lock and COMMIT with the advance: these
- * cases pin that a moved checkpoint still rolls everything back, in both lock orders, and that no
- * connection goes back to the pool inside a transaction.
+ * The batch transaction sends BEGIN with the checkpoint lock (a saga's: before its first statement,
+ * if any) and COMMIT with the advance: these cases pin that a moved checkpoint still rolls everything
+ * back, in both lock orders, and that no connection goes back to the pool inside a transaction.
  */
 describe('checkpointed batch transaction (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -88,5 +89,58 @@ describe('checkpointed batch transaction (PostgreSQL)', () => {
     expect(await inCheckpointedTransaction(db, name, expected, at(9n), true, (tx) => tx.query('insert into batch_rows values (9)'))).toBe(true);
     expect(await rows()).toEqual([9]);
     expect((await readCheckpoint(db.manager, name)).position).toEqual({ commit: 9n, prepare: 9n });
+  });
+
+  describe('a saga batch (checkpoint locked last)', () => {
+    /** Every statement the batch's connections send, in order. */
+    const sent: string[] = [];
+    class Recording extends pg.Client {
+      // @ts-expect-error forwards whichever of pg's query overloads it was called with
+      override query(...args: [unknown, ...unknown[]]): unknown {
+        const [first] = args;
+        sent.push(String(typeof first === 'string' ? first : (first as { text: string }).text).replace(/\s+/g, ' ').trim());
+        return (super.query as (...forwarded: unknown[]) => unknown).apply(this, args);
+      }
+    }
+    let recorded: DataSource;
+    beforeAll(async () => {
+      recorded = await new DataSource({ type: 'postgres', url: database.url, poolSize: 2, extra: { Client: Recording } }).initialize();
+    });
+    afterAll(() => recorded.destroy());
+    beforeEach(() => void sent.splice(0));
+
+    it('that writes nothing is its checkpoint advance alone: one statement, no BEGIN or COMMIT', async () => {
+      const name = 'saga-idle';
+      const expected = await fresh(name);
+      sent.splice(0);
+      expect(await inCheckpointedTransaction(recorded, name, expected, at(21n), false, async () => undefined)).toBe(true);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^with advanced as \(.*select 1 \/ count\(\*\)::int from advanced$/);
+      expect(await readCheckpoint(db.manager, name)).toEqual({ position: { commit: 21n, prepare: 21n }, generation: expected.generation, eventsApplied: 2 });
+      expect(await openTransactions()).toBe(0);
+    });
+
+    it('that writes nothing and finds its checkpoint moved answers false and leaves it where it was', async () => {
+      const name = 'saga-idle-moved';
+      const expected = await fresh(name);
+      await db.query('update projection_checkpoints set generation = generation + 1 where name = $1', [name]);
+      expect(await inCheckpointedTransaction(recorded, name, expected, at(22n), false, async () => undefined)).toBe(false);
+      expect((await readCheckpoint(db.manager, name)).position).toBeNull();
+      expect(await openTransactions()).toBe(0);
+    });
+
+    it('that writes sends BEGIN before its first statement, so statements started together all roll back with a moved checkpoint', async () => {
+      const name = 'saga-writes-moved';
+      const expected = await fresh(name);
+      await db.query('update projection_checkpoints set generation = generation + 1 where name = $1', [name]);
+      sent.splice(0);
+      const applied = await inCheckpointedTransaction(recorded, name, expected, at(23n), false, async (tx) => {
+        await Promise.all([tx.query('insert into batch_rows values (23)'), tx.query('insert into batch_rows values (24)')]);
+      });
+      expect(applied).toBe(false);
+      expect(sent.slice(0, 3)).toEqual(['begin', 'insert into batch_rows values (23)', 'insert into batch_rows values (24)']);
+      expect(await rows()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Position } from '../types.js';
 
 export interface Checkpoint {
@@ -83,7 +83,10 @@ function stands(client: pg.PoolClient, name: string, { generation, position }: E
  * So BEGIN travels with the row lock, and the advance with COMMIT: two round trips of bookkeeping
  * instead of four. `lockFirst` (projections) locks the row before `work`, in the same order as a
  * rebuild (row, then tables), so the two cannot deadlock; otherwise (sagas, whose commands append
- * over other connections while the batch runs) the row is locked only by the closing advance.
+ * over other connections while the batch runs) the row is locked only by the closing advance, and
+ * BEGIN goes out only before `work`'s first statement: a saga batch with nothing to write (a lane
+ * whose accounts had no signal in it, a placement already complete) is its advance alone, one
+ * statement instead of three (bench:webhooks at 1,000/s: ~140 such batches a second).
  * When the advance finds the checkpoint moved, its division by zero ends the message before COMMIT.
  */
 export async function inCheckpointedTransaction(
@@ -92,6 +95,7 @@ export async function inCheckpointedTransaction(
   const runner = db.createQueryRunner();
   const client = (await runner.connect()) as pg.PoolClient;
   try {
+    let begun = () => true;
     if (lockFirst) {
       const [, lock] = (await client.query(`begin; select ${ASYNC_COMMIT} from projection_checkpoints where ${stands(client, name, expected)} for update`)) as unknown as pg.QueryResult[];
       if (lock.rowCount !== 1) {
@@ -99,9 +103,10 @@ export async function inCheckpointedTransaction(
         return false;
       }
     } else {
-      await client.query('begin');
+      begun = beginBeforeFirstStatement(runner, client);
     }
     await work(runner.manager);
+    // Without a BEGIN the advance is a transaction of its own, with its asynchronous commit all the same.
     await client.query(
       `with advanced as (
          update projection_checkpoints
@@ -109,8 +114,7 @@ export async function inCheckpointedTransaction(
                 events_applied = events_applied + ${Math.trunc(advance.applied)}, updated_at = now()
           where ${stands(client, name, expected)}
           returning ${ASYNC_COMMIT})
-       select 1 / count(*)::int from advanced;
-       commit`,
+       select 1 / count(*)::int from advanced${begun() ? ';\n       commit' : ''}`,
     );
     return true;
   } catch (error) {
@@ -120,6 +124,21 @@ export async function inCheckpointedTransaction(
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * Sends BEGIN ahead of the first statement `runner` runs (TypeORM's managers and query builders all
+ * run theirs through runner.query); tells whether it went out. The runner is this transaction's
+ * own, released at its end, so the wrapper dies with it.
+ */
+function beginBeforeFirstStatement(runner: QueryRunner, client: pg.PoolClient): () => boolean {
+  let begun: Promise<unknown> | undefined;
+  const query = runner.query.bind(runner);
+  runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
+    await (begun ??= client.query('begin'));
+    return query(...args);
+  }) as QueryRunner['query'];
+  return () => begun !== undefined;
 }
 
 /** Empties the projection's tables and rewinds it, in one transaction; a running runner notices the new generation. */
