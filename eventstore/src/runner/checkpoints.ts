@@ -86,7 +86,7 @@ function stands(client: pg.PoolClient, name: string, { generation, position }: E
  * over other connections while the batch runs) the row is locked only by the closing advance, and
  * BEGIN goes out only before `work`'s first statement: a saga batch with nothing to write (a lane
  * whose accounts had no signal in it, a placement already complete) is its advance alone, one
- * statement instead of three (bench:webhooks at 1,000/s: ~140 such batches a second).
+ * statement instead of three (bench:webhooks at 1,000/s: ~100 such batches a second).
  * When the advance finds the checkpoint moved, its division by zero ends the message before COMMIT.
  */
 export async function inCheckpointedTransaction(
