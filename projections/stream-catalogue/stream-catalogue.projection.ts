@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Projection, RecordedEvent } from '#eventstore';
 import { streamCategory } from '#eventstore';
 import type { EntityManager } from 'typeorm';
@@ -7,9 +7,8 @@ import type { EntityManager } from 'typeorm';
 export const digestPayload = (event: RecordedEvent): string =>
   `${event.id}|${event.type}|${event.revision}|${JSON.stringify(event.data)}`;
 
-/** One link of a stream's chain: SHA-256 (hex) of the previous digest followed by the event's payload, as UTF-8. */
-export const nextDigest = (previous: string, event: RecordedEvent): string =>
-  createHash('sha256').update(previous + digestPayload(event), 'utf8').digest('hex');
+/** One link of a stream's chain: SHA-256 (hex) of the previous digest followed by the event's payload, as UTF-8 (crypto.hash encodes strings so). */
+export const nextDigest = (previous: string, event: RecordedEvent): string => hash('sha256', previous + digestPayload(event), 'hex');
 
 interface StreamEntry {
   streamId: string;
