@@ -68,7 +68,7 @@ async function recordPlacements(tx: EntityManager, orders: OrderSpec[], changes:
  * What applying a run's status changes in turn leaves per order: the last status and time, and the
  * reason of the last rejection or cancellation, if any (a status-only change keeps the reason it found).
  */
-function lastStatusPerOrder(events: readonly StatusEvent[]): StatusChange[] {
+function lastStatusPerOrder(events: readonly StatusEvent[]): Map<string, StatusChange> {
   const changes = new Map<string, StatusChange>();
   for (const event of events) {
     const { orderId, at } = event.data;
@@ -76,7 +76,7 @@ function lastStatusPerOrder(events: readonly StatusEvent[]): StatusChange[] {
     const reason = setsReason(event) ? { reason: event.data.reason, setsReason: true } : { reason: before?.reason ?? null, setsReason: before?.setsReason ?? false };
     changes.set(orderId, { orderId, status: statusOf[event.type], at, ...reason });
   }
-  return [...changes.values()];
+  return changes;
 }
 
 async function recordStatusChanges(tx: EntityManager, changes: StatusChange[]): Promise<void> {
@@ -107,8 +107,8 @@ async function recordLifecycle(tx: EntityManager, run: RecordedEvent[]): Promise
   const events = run as unknown as LifecycleEvent[];
   const placed = events.flatMap((e) => (e.type === 'OrderPlaced' ? [e.data] : []));
   const changes = lastStatusPerOrder(events.filter((e): e is StatusEvent => e.type !== 'OrderPlaced'));
-  const inserted = placed.length ? await recordPlacements(tx, placed, new Map(changes.map((c) => [c.orderId, c]))) : new Set<string>();
-  const later = changes.filter((c) => !inserted.has(c.orderId));
+  const inserted = placed.length ? await recordPlacements(tx, placed, changes) : new Set<string>();
+  const later = [...changes.values()].filter((c) => !inserted.has(c.orderId));
   if (later.length) await recordStatusChanges(tx, later);
 }
 
